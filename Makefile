@@ -1,0 +1,77 @@
+# SMART REGION Emscher-Lippe portal. `make help` lists the targets.
+SHELL := /bin/bash
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+UV_HOME := var/uv
+UV := $(UV_HOME)/bin/uv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Starts the project's own PostgreSQL under var/pg unless DATABASE_URL is set; stops it afterwards.
+WITH_DB := $(PY) -m smartregion.devdb exec --
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run serve test test-fast test-browser lint format check-deploy bench db-start db-stop clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(UV):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer needed"' \
+		|| { echo "Python 3.12+ is needed (python3 --version says $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	@touch $@
+
+install: $(VENV)/.synced ## create the virtualenv and install the locked dependencies
+
+run: install ## set everything up and serve the site with demo content on http://127.0.0.1:$(PORT)
+	@$(WITH_DB) $(MAKE) --no-print-directory serve
+
+serve: # (inside WITH_DB) migrate, demo content, worker and web server; Ctrl-C stops all
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo
+	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	$(PY) -m smartregion.scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the worker and the database)"; \
+	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
+
+test: install ## set everything up and run the whole suite (browser tests need /usr/bin/chromium)
+	@$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install ## the suite without browser tests
+	@$(WITH_DB) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install ## only the Playwright/axe-core browser tests
+	@$(WITH_DB) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: install ## Django's deployment checks with production-like settings
+	@DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ \
+		ALLOWED_HOSTS=smartregion.example SITE_URL=https://smartregion.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+bench: install ## the benchmarks under bench/ (they print tables)
+	@for script in bench/*.py; do $(WITH_DB) $(PY) $$script || exit 1; done
+
+db-start: ## start the project-local PostgreSQL (prints DATABASE_URL)
+	@$(PYTHON) -m smartregion.devdb start
+
+db-stop: ## stop the project-local PostgreSQL
+	@$(PYTHON) -m smartregion.devdb stop
+
+clean: db-stop ## remove the virtualenv and everything under var/ (database included)
+	rm -rf $(VENV) var

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from smartregion.models import Municipality, Page, Topic
+
+admin.site.site_header = _("SMART REGION Emscher-Lippe · Redaktion")
+admin.site.site_title = _("SMART REGION Redaktion")
+admin.site.index_title = _("Redaktion")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}

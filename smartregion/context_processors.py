@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# Main navigation: (label, URL name). An entry shows once its app provides the URL.
+MAIN_NAV = [
+    (_("Start"), "home", {}),
+    (_("Blog"), "blog:list", {}),
+    (_("Veranstaltungen"), "events:list", {}),
+    (_("Mitglieder"), "members:directory", {}),
+    (_("Newsletter"), "newsletter:subscribe", {}),
+    (_("Über uns"), "page", {"slug": "ueber-uns"}),
+]
+ACCOUNT_NAV = [
+    (_("Mein Bereich"), "members:area", {}),
+    (_("Mein Konto"), "account_email", {}),
+]
+
+
+def _resolve(entries, path: str) -> list[dict]:
+    items = []
+    for label, name, kwargs in entries:
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return items
+
+
+def optional_url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def site(request):
+    path = request.path
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "main_nav": _resolve(MAIN_NAV, path),
+        "account_nav": _resolve(ACCOUNT_NAV, path),
+        "newsletter_url": optional_url("newsletter:subscribe"),
+    }

@@ -1,0 +1,60 @@
+"""Markdown for user and staff content, rendered and then sanitised with nh3.
+
+Nothing that comes out can carry script, style, iframes, event handlers or javascript: links;
+every link gets rel="nofollow ugc noopener".
+"""
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> SafeString:
+    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    # Headings in user content start at h2: the page title is the only h1.
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text of a Markdown body (for teasers, feeds and mails)."""
+    return nh3.clean(markdown.markdown(text or ""), tags=set()).strip()

@@ -1,0 +1,63 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from smartregion.markup import render_markdown
+
+
+class Municipality(models.Model):
+    """A city of the region (or the region as a whole), editable by staff."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A Themenfeld such as Smart Economy or eGovernment."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Themenfeld")
+        verbose_name_plural = _("Themenfelder")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Page(models.Model):
+    """A staff-editable page such as Über uns, Impressum, Datenschutz, Barrierefreiheit."""
+
+    slug = models.SlugField(_("Adresse"), max_length=100, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    intro = models.CharField(_("Einleitung"), max_length=300, blank=True)
+    body = models.TextField(_("Inhalt (Markdown)"))
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("Seite")
+        verbose_name_plural = _("Seiten")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("page", kwargs={"slug": self.slug})
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)

@@ -1,0 +1,29 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from smartregion.models import Page
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return Page.objects.order_by("slug")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+sitemaps = {"static": StaticSitemap, "pages": PageSitemap}

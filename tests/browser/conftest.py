@@ -1,0 +1,74 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium); axe-core checks WCAG."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM:
+                if os.environ.get("REQUIRE_BROWSER"):
+                    raise pytest.UsageError("REQUIRE_BROWSER is set but chromium is missing")
+                item.add_marker(pytest.mark.skip(reason="no Chromium: apt-get install chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the page; fail with a readable list of WCAG 2.1 A/AA violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        violations = results.response["violations"]
+        report = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            for v in violations
+        )
+        assert not violations, f"axe-core found WCAG violations on {page.url}:\n{report}"
+
+    return check

@@ -1,0 +1,32 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the shared cache: every test starts with none."""
+    from django.core.cache import cache
+
+    yield
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - no database for tests that do not use it
+        pass
+
+
+@pytest.fixture
+def staff_editor(django_user_model):
+    """A staff member in the Redaktion group, not a superuser, with a verified address."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        email="redaktion@example.org", password="pw-redaktion", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Redaktion"))
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user

@@ -1,0 +1,70 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_requires_email_verification_and_speaks_german(client, django_user_model):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "neu@example.org",
+            "password1": "Sehr-sicheres-Passwort-42",
+            "password2": "Sehr-sicheres-Passwort-42",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    user = django_user_model.objects.get(email="neu@example.org")
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "bestätigen" in body.lower() or "bestätige" in body.lower()
+    link = re.search(r"https?://\S+/konto/confirm-email/\S+/", body).group(0)
+    # Not verified yet: login is refused until the address is confirmed.
+    response = client.post(
+        reverse("account_login"),
+        {"login": "neu@example.org", "password": "Sehr-sicheres-Passwort-42"},
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+    client.post(link.split("testserver")[-1] if "testserver" in link else link)
+    assert user.emailaddress_set.get().verified
+
+
+def test_login_page_is_in_site_layout_and_german(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="de">' in html
+    assert "Anmelden" in html
+    assert "SMART REGION" in html
+
+
+def test_login_is_rate_limited(client, django_user_model):
+    django_user_model.objects.create_user(email="x@example.org", password="richtig-richtig-1")
+    for _ in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": "x@example.org", "password": "falsch"}
+        )
+        assert "Zu viele gescheiterte Anmeldeversuche" not in response.content.decode()
+    # Even the right password is refused once the limit is reached.
+    response = client.post(
+        reverse("account_login"), {"login": "x@example.org", "password": "richtig-richtig-1"}
+    )
+    assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
+
+
+def test_email_is_unique_case_insensitively(django_user_model):
+    from django.db import IntegrityError, transaction
+
+    django_user_model.objects.create_user(email="Anna@Example.org", password="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        django_user_model.objects.create(email="ANNA@example.org")
+
+
+def test_mfa_totp_is_available(client, staff_editor):
+    client.force_login(staff_editor)
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:  # allauth asks to re-authenticate first
+        assert "reauthenticate" in response["Location"]

@@ -1,0 +1,11 @@
+"""Test settings: speed-ups only, everything else is the real configuration."""
+
+from smartregion.settings import *  # noqa: F403
+from smartregion.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
