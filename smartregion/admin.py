@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.models import Municipality, Page, Topic
+from smartregion.models import ModerationLog, Municipality, Page, Topic
 
 admin.site.site_header = _("SMART REGION Emscher-Lippe · Redaktion")
 admin.site.site_title = _("SMART REGION Redaktion")
@@ -29,3 +29,21 @@ class PageAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "content_type", "object_id", "from_state", "to_state", "actor", "note"]
+    list_filter = ["content_type", "to_state"]
+    date_hierarchy = "at"
+    search_fields = ["object_id", "note", "actor__email"]
+    list_select_related = ["content_type", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ MAIN_NAV = [
 ]
 ACCOUNT_NAV = [
     (_("Mein Bereich"), "members:area", {}),
+    (_("Meine Beiträge"), "blog:mine", {}),
     (_("Mein Konto"), "account_email", {}),
 ]
 

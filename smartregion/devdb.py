@@ -208,8 +208,9 @@ def run_with_database(cmd: list[str]) -> int:
     if not env.get("DATABASE_URL"):
         started = start()
         env["DATABASE_URL"] = database_url()
-    # The child gets Ctrl-C from the terminal itself; we only wait for it and clean up.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The child gets Ctrl-C from the terminal itself; we only wait for it and clean up. A Python
+    # handler (unlike SIG_IGN) is not inherited across exec, so the child keeps default Ctrl-C.
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
     try:
         return subprocess.call(cmd, env=env)
     finally:

@@ -1,12 +1,16 @@
 """What the home page shows. Each capability registers its section here as it arrives."""
 
+from blog.models import Post
+from members.models import Organisation
 from smartregion.models import Topic
 
 
 def home_sections() -> dict:
     return {
         "topics": Topic.objects.all(),
-        "latest_posts": [],
+        "latest_posts": Post.objects.published().for_cards().order_by("-published_at")[:3],
         "upcoming_events": [],
-        "newest_members": [],
+        "newest_members": Organisation.objects.active_members()
+        .for_cards()
+        .order_by("-membership__member_since", "-membership__pk")[:6],
     }

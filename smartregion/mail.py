@@ -9,6 +9,7 @@ request never waits for the mail server and a rolled-back change sends nothing.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -85,8 +86,11 @@ def render_mail(
 ) -> RenderedMail:
     ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **(context or {})}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-        text = render_to_string(f"{template}.txt", ctx)
+        # Plain-text parts are rendered by the HTML-escaping engine: undo the entities.
+        subject = html_lib.unescape(
+            " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        )
+        text = html_lib.unescape(render_to_string(f"{template}.txt", ctx))
         html = render_to_string(f"{template}.html", ctx)
     return RenderedMail(
         subject=subject,

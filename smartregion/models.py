@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.markup import render_markdown
@@ -61,3 +63,33 @@ class Page(models.Model):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+
+class ModerationLog(models.Model):
+    """Who changed the state of what, when and why: posts, applications, events alike."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, verbose_name=_("Art")
+    )
+    object_id = models.CharField(_("Objekt"), max_length=64)
+    from_state = models.CharField(_("vorher"), max_length=30, blank=True)
+    to_state = models.CharField(_("nachher"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("durch"),
+        related_name="+",
+    )
+    note = models.TextField(_("Begründung / Notiz"), blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Moderationsprotokoll")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '–'} → {self.to_state}"

@@ -118,7 +118,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+    },
+    # Per-process rendered fragments with versioned keys (smartregion/fragments.py).
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 AUTH_USER_MODEL = "members.User"
@@ -144,6 +151,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Confirming the address in the browser that signed up logs in and continues to ?next (e.g. the
+# membership application); allauth does this only within the same session.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
@@ -162,6 +172,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Uploads that are not public yet (unconfirmed or unmoderated submissions): no URL serves them.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -250,4 +262,13 @@ LOGGING = {
 # Periodic tasks, enqueued by `manage.py housekeeping` (cron/systemd timer; `make run` loops it).
 PERIODIC_TASKS = [
     "smartregion.tasks.prune_task_results",
+    "blog.tasks.purge_unconfirmed_posts",
+    "members.tasks.membership_housekeeping",
 ]
+
+# Membership defaults (the network's exact rules are not fixed yet; see README).
+# Valid until 31 December of the year after approval; renewable in the last 60 days or after
+# expiry; reminder mail 30 days before the end.
+MEMBERSHIP_VALIDITY_YEARS = int(os.environ.get("MEMBERSHIP_VALIDITY_YEARS", "1"))
+MEMBERSHIP_RENEWAL_WINDOW_DAYS = int(os.environ.get("MEMBERSHIP_RENEWAL_WINDOW_DAYS", "60"))
+MEMBERSHIP_REMINDER_DAYS = int(os.environ.get("MEMBERSHIP_REMINDER_DAYS", "30"))

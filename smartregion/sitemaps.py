@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from blog.sitemaps import PostSitemap
+from members.sitemaps import MemberSitemap
 from smartregion.models import Page
 
 
@@ -9,7 +11,7 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home"]
+        return ["home", "members:directory", "members:ambassadors"]
 
     def location(self, item):
         return reverse(item)
@@ -26,4 +28,9 @@ class PageSitemap(Sitemap):
         return obj.updated_at
 
 
-sitemaps = {"static": StaticSitemap, "pages": PageSitemap}
+sitemaps = {
+    "static": StaticSitemap,
+    "pages": PageSitemap,
+    "blog": PostSitemap,
+    "members": MemberSitemap,
+}

@@ -18,6 +18,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
+    path("blog/", include("blog.urls")),
+    path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
 ]
 
 if settings.DEBUG:

@@ -4,13 +4,20 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    from django.utils.functional import empty
+
+    from smartregion.storage import private_storage
+
+    private_storage._wrapped = empty  # re-created with the new location on first use
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the shared cache: every test starts with none."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
+    caches["fragments"].clear()
     yield
     try:
         cache.clear()

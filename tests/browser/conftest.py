@@ -72,3 +72,35 @@ def axe_check():
         assert not violations, f"axe-core found WCAG violations on {page.url}:\n{report}"
 
     return check
+
+
+REFERENCE_DATA = [
+    # (migration module, function): the data migrations that seed reference data.
+    ("smartregion.migrations.0002_seed_taxonomy_and_pages", "seed"),
+    ("smartregion.migrations.0003_add_redaktion_group", "create_group"),
+    ("blog.migrations.0002_grant_redaktion_blog_permissions", "grant"),
+    ("members.migrations.0003_grant_redaktion_members_permissions", "grant"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Browser tests run against a live server, so their tables are flushed after each test.
+
+    Re-run the seeding data migrations (idempotent) before each one. Django's
+    serialized_rollback cannot do this here: Playwright's event loop gives the test another
+    context, whose database connection lacks the serialized copy.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module_name, function in REFERENCE_DATA:
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        getattr(module, function)(apps, None)

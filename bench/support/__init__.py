@@ -1,0 +1,1 @@
+"""Helpers for the scripts under bench/ (a package, so the Makefile's bench/*.py loop skips it)."""

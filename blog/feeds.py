@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from blog.models import Post
+
+
+class LatestPostsFeed(Feed):
+    title = "Ideenreich durch die Krise – SMART REGION Emscher-Lippe"
+    description = "Neue Beiträge aus dem Blog der SMART REGION Emscher-Lippe."
+    language = "de"
+
+    def link(self):
+        return settings.SITE_URL + reverse("blog:list")
+
+    def items(self):
+        return (
+            Post.objects.published().select_related("municipality").order_by("-published_at")[:20]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.teaser
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"urn:uuid:{item.public_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.organisation_name
+
+    def item_categories(self, item):
+        return [item.municipality.name]
+
+
+class LatestPostsAtomFeed(LatestPostsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPostsFeed.description

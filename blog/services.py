@@ -1,0 +1,266 @@
+"""Writes with side effects for the blog: submission, confirmation, moderation, purging."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from blog import tasks
+from blog.models import Post, PostImage, Report
+from smartregion import images, mail, moderation
+from smartregion.signing import make_token
+from smartregion.text import unique_slug
+
+CONFIRM_MAX_AGE = timedelta(days=7)
+REVISE_MAX_AGE = timedelta(days=60)
+UNCONFIRMED_TTL = timedelta(days=7)
+STORED_MAX_SIDE = 2400  # the kept original; renditions are made from it
+
+S = Post.Status
+
+
+def _store_private(verified) -> ContentFile:
+    """The verified, normalised image as a lossless-enough file for the private store."""
+    image = verified.image.copy()
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    buffer = io.BytesIO()
+    fmt = "PNG" if image.mode == "RGBA" else "WEBP"
+    image.save(buffer, fmt, quality=92)
+    return ContentFile(buffer.getvalue(), name=f"upload.{fmt.lower()}")
+
+
+def _save_private(field_file, verified) -> None:
+    content = _store_private(verified)
+    field_file.save(content.name, content, save=False)
+
+
+def _set_fields(post: Post, data: dict) -> None:
+    for field in (
+        "title",
+        "teaser",
+        "body",
+        "organisation_name",
+        "municipality",
+        "website",
+        "video_url",
+        "author_name",
+        "author_email",
+        "cover_alt",
+    ):
+        if field in data:
+            setattr(post, field, data[field])
+    post.author_email = post.author_email.strip().lower()
+
+
+def _replace_images(post: Post, *, cover, gallery) -> None:
+    if cover is not None:
+        if post.cover_original:
+            post.cover_original.delete(save=False)
+        _save_private(post.cover_original, cover)
+    if gallery:
+        for old in post.images.all():
+            old.original.delete(save=False)
+        post.images.all().delete()
+        for position, (verified, alt) in enumerate(gallery):
+            image = PostImage(post=post, position=position, alt_text=alt)
+            _save_private(image.original, verified)
+            image.save()
+
+
+def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
+    """Create a submission. Unknown submitters confirm their address first; a logged-in user
+    whose verified address is the author address goes straight into the moderation queue."""
+    post = Post(status=S.SUBMITTED, consent_at=timezone.now())
+    _set_fields(post, data)
+    post.slug = unique_slug(Post, post.title, max_length=160)
+    if getattr(user, "is_authenticated", False):
+        post.submitted_by = user
+    with transaction.atomic():
+        _save_private(post.cover_original, cover)
+        post.save()
+        post.topics.set(data["topics"])
+        _replace_images(post, cover=None, gallery=gallery)
+        moderation.transition(post, S.SUBMITTED, actor=user, note="Einreichung")
+        if _has_verified_address(user, post.author_email):
+            post_confirm(post=post)
+        else:
+            mail.send_mail(
+                "blog/email/confirm",
+                to=post.author_email,
+                context={"post": post, "confirm_path": confirm_path(post)},
+            )
+    return post
+
+
+def _has_verified_address(user, email: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def confirm_path(post: Post) -> str:
+    return reverse("blog:confirm", kwargs={"token": make_token("blog-confirm", post.public_id)})
+
+
+def revise_path(post: Post) -> str:
+    return reverse("blog:revise", kwargs={"token": make_token("blog-revise", post.public_id)})
+
+
+def post_confirm(*, post: Post) -> bool:
+    """The submitter confirmed the address: the post enters the queue. False if already done."""
+    if post.status != S.SUBMITTED:
+        return False
+    post.confirmed_at = timezone.now()
+    moderation.transition(
+        post,
+        S.CONFIRMED,
+        allowed_from={S.SUBMITTED},
+        note="E-Mail-Adresse bestätigt",
+        extra_fields=("confirmed_at",),
+    )
+    mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+    _notify_editors(post)
+    return True
+
+
+def _notify_editors(post: Post, *, report: Report | None = None) -> None:
+    recipients = moderation.editor_emails()
+    if recipients:
+        mail.send_mail(
+            "blog/email/editors_waiting",
+            to=recipients,
+            context={
+                "post": post,
+                "report": report,
+                "admin_path": reverse("admin:blog_post_change", args=[post.pk]),
+            },
+        )
+
+
+def post_publish(*, post: Post, actor) -> None:
+    if post.published_at is None:
+        post.published_at = timezone.now()
+    post.rejection_reason = ""
+    moderation.transition(
+        post,
+        S.PUBLISHED,
+        actor=actor,
+        allowed_from={S.SUBMITTED, S.CONFIRMED, S.WITHDRAWN, S.REJECTED},
+        extra_fields=("published_at", "rejection_reason"),
+    )
+    transaction.on_commit(partial(tasks.render_post_images.enqueue, post.pk))
+    mail.send_mail("blog/email/published", to=post.author_email, context={"post": post})
+
+
+def post_reject(*, post: Post, actor, reason: str) -> None:
+    post.rejection_reason = reason
+    moderation.transition(
+        post,
+        S.REJECTED,
+        actor=actor,
+        note=reason,
+        allowed_from={S.SUBMITTED, S.CONFIRMED, S.PUBLISHED},
+        extra_fields=("rejection_reason",),
+    )
+    remove_public_images(post)
+    mail.send_mail(
+        "blog/email/rejected",
+        to=post.author_email,
+        context={"post": post, "reason": reason, "revise_path": revise_path(post)},
+    )
+
+
+def post_withdraw(*, post: Post, actor, note: str = "") -> None:
+    moderation.transition(post, S.WITHDRAWN, actor=actor, note=note, allowed_from={S.PUBLISHED})
+    remove_public_images(post)
+
+
+def post_revise(*, post: Post, data: dict, cover, gallery) -> None:
+    """A rejected post, revised through the personal link: back into the queue."""
+    _set_fields(post, data)
+    with transaction.atomic():
+        _replace_images(post, cover=cover, gallery=gallery)
+        post.save()
+        post.topics.set(data["topics"])
+        moderation.transition(post, S.CONFIRMED, allowed_from={S.REJECTED}, note="Überarbeitet")
+    mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+    _notify_editors(post)
+
+
+def report_create(*, post: Post, reason: str, email: str = "") -> Report:
+    report = Report.objects.create(post=post, reason=reason, email=email)
+    _notify_editors(post, report=report)
+    return report
+
+
+# Images -----------------------------------------------------------------------------------------
+
+
+def _public_prefix(post: Post) -> str:
+    return f"blog/{post.public_id.hex}"
+
+
+def render_images(post: Post) -> None:
+    """Make the public renditions of a published post's images, once."""
+    if not post.cover_renditions and post.cover_original:
+        post.cover_renditions = _render(post.cover_original, f"{_public_prefix(post)}/cover")
+        Post.objects.filter(pk=post.pk).update(cover_renditions=post.cover_renditions)
+    for image in post.images.all():
+        if not image.renditions:
+            image.renditions = _render(image.original, f"{_public_prefix(post)}/{image.pk}")
+            image.save(update_fields=["renditions"])
+    _touch(post)
+
+
+def _touch(post: Post) -> None:
+    """Renditions changed: a new updated_at gives the cached page a new key."""
+    post.updated_at = timezone.now()
+    Post.objects.filter(pk=post.pk).update(updated_at=post.updated_at)
+
+
+def _render(field_file, prefix: str) -> list[dict]:
+    from PIL import Image
+
+    with field_file.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        renditions = images.make_renditions(image)
+    return images.store_renditions(renditions, prefix=prefix)
+
+
+def remove_public_images(post: Post) -> None:
+    """Take the public copies offline (reject, withdraw): only the private originals stay."""
+    images.delete_renditions(post.cover_renditions)
+    Post.objects.filter(pk=post.pk).update(cover_renditions=[])
+    post.cover_renditions = []
+    for image in post.images.all():
+        images.delete_renditions(image.renditions)
+        image.renditions = []
+        image.save(update_fields=["renditions"])
+    _touch(post)
+
+
+def post_delete_files(post: Post) -> None:
+    remove_public_images(post)
+    if post.cover_original:
+        post.cover_original.delete(save=False)
+    for image in post.images.all():
+        image.original.delete(save=False)
+
+
+def purge_unconfirmed() -> int:
+    """Delete submissions whose address was never confirmed within 7 days, with their files."""
+    cutoff = timezone.now() - UNCONFIRMED_TTL
+    count = 0
+    for post in Post.objects.filter(status=S.SUBMITTED, created_at__lt=cutoff):
+        post_delete_files(post)
+        post.delete()
+        count += 1
+    return count

@@ -1,0 +1,327 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, OuterRef
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.csp import CSP
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from blog import services
+from blog.forms import PostForm, ReportForm
+from blog.models import Post, PostImage
+from smartregion.fragments import cached_fragment
+from smartregion.models import Municipality, Topic
+from smartregion.ratelimit import client_ip, hit
+from smartregion.signing import BadToken, read_token
+
+PAGE_SIZE = 12
+SUBMIT_LIMIT_PER_IP = (10, 60 * 60)  # attempts, seconds
+SUBMIT_LIMIT_PER_EMAIL = (5, 60 * 60)
+REPORT_LIMIT_PER_IP = (10, 60 * 60)
+
+
+@require_GET
+def post_list(request: HttpRequest) -> HttpResponse:
+    topics = list(Topic.objects.all())
+    municipalities = list(Municipality.objects.all())
+    topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
+    municipality = next((m for m in municipalities if m.slug == request.GET.get("ort")), None)
+    posts = Post.objects.published().for_cards().order_by("-published_at", "-pk")
+    if topic:
+        posts = posts.filter(topics=topic)
+    if municipality:
+        posts = posts.filter(municipality=municipality)
+    # One query gives the paginator its count and the cached results their version: any
+    # published, changed or withdrawn post changes the count or the latest change.
+    stats = posts.order_by().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    paginator = Paginator(posts, PAGE_SIZE)
+    paginator.count = stats["count"]
+    page_obj = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page_obj,
+        "page_range": paginator.get_elided_page_range(page_obj.number),
+        "topics": topics,
+        "municipalities": municipalities,
+        "active_topic": topic,
+        "active_municipality": municipality,
+    }
+    context["results"] = cached_fragment(
+        (
+            "blog-list",
+            sorted(request.GET.lists()),
+            page_obj.number,
+            stats["count"],
+            stats["latest"],
+        ),
+        lambda: render_to_string(
+            "blog/post_list.html#results",
+            {**context, "posts": page_obj.object_list},
+            request=request,
+        ),
+    )
+    return render(request, "blog/post_list.html", context)
+
+
+def _video_csp(response: HttpResponse, post: Post) -> HttpResponse:
+    """Allow the privacy-enhanced player as a frame, only on pages that have a video."""
+    video = post.video
+    if video:
+        from django.conf import settings
+
+        config = dict(settings.SECURE_CSP)
+        host = (
+            "https://www.youtube-nocookie.com"
+            if video.provider == "youtube"
+            else "https://player.vimeo.com"
+        )
+        config["frame-src"] = [CSP.SELF, host]
+        response._csp_config = config
+    return response
+
+
+def _detail_context(post: Post) -> dict:
+    # EXISTS rather than a join plus DISTINCT: the same posts, but PostgreSQL can walk the
+    # published_at index and stop after three instead of sorting every post sharing a topic.
+    shares_topic = Post.topics.through.objects.filter(
+        post=OuterRef("pk"), topic__in=post.topics.all()
+    )
+    related = (
+        Post.objects.published()
+        .for_cards()
+        .filter(Exists(shares_topic))
+        .exclude(pk=post.pk)
+        .order_by("-published_at")[:3]
+    )
+    return {
+        "post": post,
+        # Lazy: evaluated only when the cached article fragment is (re)rendered.
+        "topics": post.topics.all(),
+        "gallery": post.images.all(),
+        "related_posts": related,
+        # Escaped like json_script: a "</script>" in a title must not end the element.
+        "json_ld": json.dumps(_json_ld(post), ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES),
+        "og_image": _og_image(post),
+    }
+
+
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _og_image(post: Post) -> str | None:
+    """Absolute URL of the largest JPEG/PNG cover rendition (WebP is not shown everywhere)."""
+    from django.conf import settings
+
+    from smartregion.images import picture
+
+    data = picture(post.cover_renditions)
+    return settings.SITE_URL + data["src"] if data else None
+
+
+def _json_ld(post: Post) -> dict:
+    from django.conf import settings
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.teaser,
+        "url": settings.SITE_URL + post.get_absolute_url(),
+        "datePublished": post.published_at.isoformat() if post.published_at else None,
+        "dateModified": post.updated_at.isoformat(),
+        "author": {"@type": "Organization", "name": post.organisation_name},
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "inLanguage": "de",
+    }
+    if post.cover_renditions:
+        from django.core.files.storage import default_storage
+
+        largest = max(post.cover_renditions, key=lambda r: r["width"])
+        data["image"] = settings.SITE_URL + default_storage.url(largest["path"])
+    return data
+
+
+@require_GET
+def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(Post.objects.published().select_related("municipality"), slug=slug)
+    context = _detail_context(post)
+    # updated_at changes with every edit and with every change of the post's renditions.
+    context["article"] = cached_fragment(
+        ("blog-post", post.pk, post.updated_at),
+        lambda: render_to_string("blog/post_detail.html#article", context, request=request),
+    )
+    response = render(request, "blog/post_detail.html", context)
+    return _video_csp(response, post)
+
+
+@permission_required("blog.change_post")
+@require_GET
+def post_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The post exactly as it will look, for the Redaktion, whatever its state."""
+    post = get_object_or_404(Post.objects.select_related("municipality"), pk=pk)
+    context = _detail_context(post) | {"preview": True}
+    context["article"] = render_to_string("blog/post_detail.html#article", context, request=request)
+    response = render(request, "blog/post_detail.html", context)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return _video_csp(response, post)
+
+
+@permission_required("blog.change_post")
+@require_GET
+def preview_image(request: HttpRequest, pk: int, image_id: int = 0) -> FileResponse:
+    """Private originals for the preview; never reachable without the permission."""
+    post = get_object_or_404(Post, pk=pk)
+    if image_id:
+        field = get_object_or_404(PostImage, post=post, pk=image_id).original
+    else:
+        field = post.cover_original
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _initial_for(request: HttpRequest) -> dict:
+    if request.user.is_authenticated:
+        return {"author_name": request.user.get_full_name(), "author_email": request.user.email}
+    return {}
+
+
+@require_http_methods(["GET", "POST"])
+def post_submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PostForm(request.POST, request.FILES)
+        if form.is_spam():
+            # Looks like success to a bot; nothing is kept.
+            return redirect("blog:submitted")
+        if form.is_valid() and _within_limits(request, form):
+            post = services.post_submit(
+                data=form.cleaned_data,
+                cover=form.cleaned_data["cover"].verified,
+                gallery=[(f.verified, alt) for f, alt in form.gallery()],
+                user=request.user,
+            )
+            request.session["blog_submitted"] = post.status
+            return redirect("blog:submitted")
+    else:
+        form = PostForm(initial=_initial_for(request))
+    return render(request, "blog/post_form.html", {"form": form})
+
+
+def _within_limits(request: HttpRequest, form: PostForm) -> bool:
+    ok = hit(
+        "blog-submit-ip",
+        client_ip(request),
+        limit=SUBMIT_LIMIT_PER_IP[0],
+        period_seconds=SUBMIT_LIMIT_PER_IP[1],
+    )
+    ok = (
+        hit(
+            "blog-submit-email",
+            form.cleaned_data["author_email"],
+            limit=SUBMIT_LIMIT_PER_EMAIL[0],
+            period_seconds=SUBMIT_LIMIT_PER_EMAIL[1],
+        )
+        and ok
+    )
+    if not ok:
+        form.add_error(
+            None,
+            _(
+                "Sie haben in kurzer Zeit sehr viele Beiträge eingereicht. Bitte versuchen Sie es in einer Stunde noch einmal."
+            ),
+        )
+    return ok
+
+
+@require_GET
+def post_submitted(request: HttpRequest) -> HttpResponse:
+    status = request.session.pop("blog_submitted", None) if request.session.session_key else None
+    return render(
+        request, "blog/post_submitted.html", {"confirmed": status == Post.Status.CONFIRMED}
+    )
+
+
+@require_GET
+def post_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        public_id = read_token("blog-confirm", token, max_age=services.CONFIRM_MAX_AGE)
+    except BadToken:
+        return render(request, "blog/post_confirm.html", {"state": "invalid"}, status=400)
+    post = Post.objects.filter(public_id=public_id).first()
+    if post is None:
+        return render(request, "blog/post_confirm.html", {"state": "invalid"}, status=404)
+    confirmed = services.post_confirm(post=post)
+    return render(
+        request,
+        "blog/post_confirm.html",
+        {"state": "confirmed" if confirmed else "already", "post": post},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_revise(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        public_id = read_token("blog-revise", token, max_age=services.REVISE_MAX_AGE)
+    except BadToken:
+        return render(request, "blog/post_confirm.html", {"state": "invalid"}, status=400)
+    post = get_object_or_404(Post, public_id=public_id)
+    if post.status != Post.Status.REJECTED:
+        return render(
+            request, "blog/post_confirm.html", {"state": "not-revisable", "post": post}, status=409
+        )
+    if request.method == "POST":
+        form = PostForm(request.POST, request.FILES, require_cover=False)
+        if form.is_spam():
+            return redirect("blog:submitted")
+        if form.is_valid():
+            cover = form.cleaned_data.get("cover")
+            services.post_revise(
+                post=post,
+                data=form.cleaned_data,
+                cover=cover.verified if cover else None,
+                gallery=[(f.verified, alt) for f, alt in form.gallery()],
+            )
+            request.session["blog_submitted"] = Post.Status.CONFIRMED
+            return redirect("blog:submitted")
+    else:
+        form = PostForm(initial=PostForm.initial_from_post(post), require_cover=False)
+    return render(request, "blog/post_form.html", {"form": form, "revising": post})
+
+
+@require_http_methods(["GET", "POST"])
+def post_report(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if hit(
+            "blog-report-ip",
+            client_ip(request),
+            limit=REPORT_LIMIT_PER_IP[0],
+            period_seconds=REPORT_LIMIT_PER_IP[1],
+        ):
+            services.report_create(post=post, **form.cleaned_data)
+            messages.success(
+                request, _("Danke für Ihren Hinweis. Die Redaktion sieht sich den Beitrag an.")
+            )
+            return redirect(post)
+        form.add_error(
+            None, _("Zu viele Meldungen in kurzer Zeit. Bitte versuchen Sie es später noch einmal.")
+        )
+    return render(request, "blog/post_report.html", {"form": form, "post": post})
+
+
+@login_required
+@require_GET
+def my_posts(request: HttpRequest) -> HttpResponse:
+    posts = (
+        Post.objects.filter(submitted_by=request.user)
+        .select_related("municipality")
+        .order_by("-created_at")
+    )
+    return render(request, "blog/my_posts.html", {"posts": posts})
