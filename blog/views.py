@@ -3,18 +3,19 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.csp import CSP
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blog import services
 from blog.forms import PostForm, ReportForm
 from blog.models import Post, PostImage
-from smartregion.fragments import cached_fragment
+from smartregion.fragments import cached, cached_fragment, clock_minute, content_version
 from smartregion.models import Municipality, Topic
 from smartregion.ratelimit import client_ip, hit
 from smartregion.signing import BadToken, read_token
@@ -27,6 +28,18 @@ REPORT_LIMIT_PER_IP = (10, 60 * 60)
 
 @require_GET
 def post_list(request: HttpRequest) -> HttpResponse:
+    # The whole listing (filters, cards, pagination) is cached per worker under the blog's
+    # content version, which database triggers raise on every write: one query on a hit.
+    page = cached(
+        ("blog-list", sorted(request.GET.lists()), content_version("blog"), clock_minute()),
+        lambda: _render_list(request),
+    )
+    return render(
+        request, "blog/post_list.html", {"title": page["title"], "listing": mark_safe(page["html"])}
+    )
+
+
+def _render_list(request: HttpRequest) -> dict:
     topics = list(Topic.objects.all())
     municipalities = list(Municipality.objects.all())
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
@@ -36,35 +49,22 @@ def post_list(request: HttpRequest) -> HttpResponse:
         posts = posts.filter(topics=topic)
     if municipality:
         posts = posts.filter(municipality=municipality)
-    # One query gives the paginator its count and the cached results their version: any
-    # published, changed or withdrawn post changes the count or the latest change.
-    stats = posts.order_by().aggregate(count=Count("pk"), latest=Max("updated_at"))
     paginator = Paginator(posts, PAGE_SIZE)
-    paginator.count = stats["count"]
     page_obj = paginator.get_page(request.GET.get("page"))
     context = {
         "page_obj": page_obj,
+        "posts": page_obj.object_list,
         "page_range": paginator.get_elided_page_range(page_obj.number),
         "topics": topics,
         "municipalities": municipalities,
         "active_topic": topic,
         "active_municipality": municipality,
     }
-    context["results"] = cached_fragment(
-        (
-            "blog-list",
-            sorted(request.GET.lists()),
-            page_obj.number,
-            stats["count"],
-            stats["latest"],
-        ),
-        lambda: render_to_string(
-            "blog/post_list.html#results",
-            {**context, "posts": page_obj.object_list},
-            request=request,
-        ),
+    title = " · ".join(
+        [_("Blog „Ideenreich durch die Krise“")] + [f.name for f in (topic, municipality) if f]
     )
-    return render(request, "blog/post_list.html", context)
+    html = render_to_string("blog/post_list.html#listing", context, request=request)
+    return {"title": title, "html": html}
 
 
 def _video_csp(response: HttpResponse, post: Post) -> HttpResponse:
@@ -149,11 +149,15 @@ def _json_ld(post: Post) -> dict:
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published().select_related("municipality"), slug=slug)
     context = _detail_context(post)
-    # updated_at changes with every edit and with every change of the post's renditions.
-    context["article"] = cached_fragment(
-        ("blog-post", post.pk, post.updated_at),
-        lambda: render_to_string("blog/post_detail.html#article", context, request=request),
-    )
+    # The article and its related posts, cached under the blog's content version.
+    key = ("blog-post", post.pk, content_version("blog"), clock_minute())
+    for part in ("article", "related"):
+        context[part] = cached_fragment(
+            (*key, part),
+            lambda part=part: render_to_string(
+                f"blog/post_detail.html#{part}", context, request=request
+            ),
+        )
     response = render(request, "blog/post_detail.html", context)
     return _video_csp(response, post)
 
@@ -164,7 +168,8 @@ def post_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The post exactly as it will look, for the Redaktion, whatever its state."""
     post = get_object_or_404(Post.objects.select_related("municipality"), pk=pk)
     context = _detail_context(post) | {"preview": True}
-    context["article"] = render_to_string("blog/post_detail.html#article", context, request=request)
+    for part in ("article", "related"):
+        context[part] = render_to_string(f"blog/post_detail.html#{part}", context, request=request)
     response = render(request, "blog/post_detail.html", context)
     response.headers["X-Robots-Tag"] = "noindex"
     return _video_csp(response, post)

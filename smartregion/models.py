@@ -93,3 +93,22 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '–'} → {self.to_state}"
+
+
+class ContentVersion(models.Model):
+    """A counter per content area, raised by database triggers on every write to its tables.
+
+    Cached fragments carry the version in their key (smartregion/fragments.py), so they are
+    never stale, whichever way the data changed: admin, services, bulk updates or raw SQL.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Inhaltsversion")
+        verbose_name_plural = _("Inhaltsversionen")
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
