@@ -77,7 +77,10 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = [
         (_("Moderation"), {"fields": ["status", "preview_link", "history", "rejection_reason"]}),
         (_("Beitrag"), {"fields": ["title", "slug", "teaser", "body", "video_url", "website"]}),
-        (_("Einordnung"), {"fields": ["organisation_name", "municipality", "topics"]}),
+        (
+            _("Einordnung"),
+            {"fields": ["organisation_name", "organisation", "municipality", "topics"]},
+        ),
         (_("Titelbild"), {"fields": ["cover_link", "cover_alt"]}),
         (
             _("Einreichung"),
@@ -95,6 +98,7 @@ class PostAdmin(admin.ModelAdmin):
         ),
     ]
     filter_horizontal = ["topics"]
+    autocomplete_fields = ["organisation"]
 
     def get_queryset(self, request):
         return (

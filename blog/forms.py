@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import MAX_GALLERY_IMAGES, MAX_TOPICS, Post
 from blog.video import parse_video_url
-from smartregion.images import VerifiedImageField
+from smartregion.images import KeepsImagesMixin, VerifiedImageField
 from smartregion.models import Municipality, Topic
 from smartregion.spam import SpamProtectedForm
 
@@ -12,7 +12,7 @@ COVER_MIN_WIDTH = 800
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-class PostForm(SpamProtectedForm):
+class PostForm(KeepsImagesMixin, SpamProtectedForm):
     """The public submission form (also used to revise a rejected post)."""
 
     title = forms.CharField(label=_("Titel"), max_length=150)
@@ -95,11 +95,12 @@ class PostForm(SpamProtectedForm):
         self.fields["author_email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["website"].widget.attrs["autocomplete"] = "url"
+        self.keep_images()
 
     @property
     def gallery_rows(self):
         return [
-            (self[f"gallery_{index}"], self[f"gallery_{index}_alt"])
+            (self[f"gallery_{index}"], self[f"gallery_{index}_alt"], self[f"gallery_{index}_kept"])
             for index in range(1, MAX_GALLERY_IMAGES + 1)
         ]
 

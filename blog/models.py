@@ -66,6 +66,15 @@ class Post(models.Model):
     body = models.TextField(_("Text (Markdown)"))
     body_html = models.TextField(editable=False, blank=True)
     organisation_name = models.CharField(_("Organisation"), max_length=200)
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("Mitgliedsprofil"),
+        help_text=_("Verknüpft den Beitrag mit dem Profil eines Mitglieds."),
+    )
     municipality = models.ForeignKey(
         "smartregion.Municipality",
         on_delete=models.PROTECT,

@@ -81,6 +81,10 @@ def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
     post.slug = unique_slug(Post, post.title, max_length=160)
     if getattr(user, "is_authenticated", False):
         post.submitted_by = user
+        # A manager submitting for their own member organisation links the post to its profile.
+        post.organisation = user.organisations.filter(
+            name__iexact=post.organisation_name.strip()
+        ).first()
     with transaction.atomic():
         _save_private(post.cover_original, cover)
         post.save()

@@ -99,6 +99,7 @@ def _detail_context(post: Post) -> dict:
     )
     return {
         "post": post,
+        "organisation_url": _organisation_url(post),
         # Lazy: evaluated only when the cached article fragment is (re)rendered.
         "topics": post.topics.all(),
         "gallery": post.images.all(),
@@ -107,6 +108,13 @@ def _detail_context(post: Post) -> dict:
         "json_ld": json.dumps(_json_ld(post), ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES),
         "og_image": _og_image(post),
     }
+
+
+def _organisation_url(post: Post) -> str | None:
+    """The member profile of the post's organisation, while its membership is valid."""
+    organisation = post.organisation
+    membership = getattr(organisation, "membership", None) if organisation else None
+    return organisation.get_absolute_url() if membership and membership.is_valid else None
 
 
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -147,7 +155,10 @@ def _json_ld(post: Post) -> dict:
 
 @require_GET
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = get_object_or_404(Post.objects.published().select_related("municipality"), slug=slug)
+    post = get_object_or_404(
+        Post.objects.published().select_related("municipality", "organisation__membership"),
+        slug=slug,
+    )
     context = _detail_context(post)
     # The article and its related posts, cached under the blog's content version.
     key = ("blog-post", post.pk, content_version("blog"), clock_minute())
@@ -166,7 +177,9 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def post_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The post exactly as it will look, for the Redaktion, whatever its state."""
-    post = get_object_or_404(Post.objects.select_related("municipality"), pk=pk)
+    post = get_object_or_404(
+        Post.objects.select_related("municipality", "organisation__membership"), pk=pk
+    )
     context = _detail_context(post) | {"preview": True}
     for part in ("article", "related"):
         context[part] = render_to_string(f"blog/post_detail.html#{part}", context, request=request)

@@ -61,7 +61,7 @@ $$ LANGUAGE plpgsql;
 def version_trigger(table: str, key: str) -> migrations.RunSQL:
     """A statement-level trigger that raises ``key``'s version on any write to ``table``
     (``key='*'`` raises every version: for taxonomy shown everywhere)."""
-    name = f"{table}_content_version"
+    name = f"{table}_{'all' if key == '*' else key}_version"
     return migrations.RunSQL(
         f"""
         CREATE TRIGGER {name}

@@ -432,3 +432,136 @@ class VerifiedImageField(forms.FileField):
             max_pixels=self.max_pixels,
         )
         return uploaded
+
+
+# Keeping uploads across a failed form submission ----------------------------------------------
+#
+# Browsers cannot re-fill a file input. When a form with a valid image comes back with an error
+# elsewhere, the verified (already re-encoded) image is kept in private storage for a few hours
+# and the form carries a signed token instead, so nobody has to pick the file again.
+
+STASH_MAX_AGE_HOURS = 6
+STASH_PREFIX = "pending-uploads/"
+
+
+def stash_image(verified: VerifiedImage) -> str:
+    """Keep ``verified`` privately; return a signed token for a hidden form field."""
+    import uuid
+
+    from smartregion.signing import make_token
+    from smartregion.storage import private_storage
+
+    buffer = BytesIO()
+    if verified.has_alpha:
+        verified.image.save(buffer, "PNG")
+    else:
+        verified.image.save(buffer, "WEBP", quality=95)
+    name = private_storage.save(f"{STASH_PREFIX}{uuid.uuid4().hex}", ContentFile(buffer.getvalue()))
+    return make_token("stashed-image", name)
+
+
+def unstash_image(token: str, **limits) -> VerifiedImage | None:
+    """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
+    from datetime import timedelta
+
+    from smartregion.signing import BadToken, read_token
+    from smartregion.storage import private_storage
+
+    try:
+        name = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
+    except BadToken:
+        return None
+    if not name.startswith(STASH_PREFIX) or ".." in name or not private_storage.exists(name):
+        return None
+    with private_storage.open(name, "rb") as handle:
+        data = handle.read()
+    try:
+        return verify_image(data, **limits)
+    except ImageRejected:
+        return None
+
+
+def purge_stashed_images() -> int:
+    """Delete kept uploads older than their tokens' lifetime (a periodic task)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartregion.storage import private_storage
+
+    folder = STASH_PREFIX.rstrip("/")
+    if not private_storage.exists(folder):
+        return 0
+    cutoff = timezone.now() - timedelta(hours=STASH_MAX_AGE_HOURS)
+    removed = 0
+    for filename in private_storage.listdir(folder)[1]:
+        name = f"{STASH_PREFIX}{filename}"
+        if private_storage.get_modified_time(name) < cutoff:
+            private_storage.delete(name)
+            removed += 1
+    return removed
+
+
+@dataclass(frozen=True)
+class KeptImage:
+    """Stands in for an upload taken over from an earlier submission of the same form."""
+
+    verified: VerifiedImage
+    token: str
+    name: str = "bild"
+
+
+class KeepsImagesMixin:
+    """For forms with ``VerifiedImageField``s: valid images survive a failed submission.
+
+    Call ``self.keep_images()`` at the end of the form's ``__init__`` (after all fields exist).
+    Each image field ``x`` gets a hidden companion ``x_kept``. After a submission with errors,
+    every valid new upload is stashed and its token put into ``x_kept``; on the next submission
+    an empty ``x`` with a valid ``x_kept`` counts as that image (a ``KeptImage`` with
+    ``.verified``, like an upload). ``kept_images`` tells the template which fields have one.
+    """
+
+    kept_images: dict
+
+    def keep_images(self) -> None:
+        self._image_fields = [
+            n for n, f in self.fields.items() if isinstance(f, VerifiedImageField)
+        ]
+        for name in self._image_fields:
+            self.fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.kept_images = {}
+        if not self.is_bound:
+            return
+        for name in self._image_fields:
+            if self.files.get(self.add_prefix(name)):
+                continue  # a new upload replaces the kept one
+            token = self.data.get(self.add_prefix(f"{name}_kept"), "")
+            field = self.fields[name]
+            verified = token and unstash_image(
+                token,
+                max_bytes=field.max_bytes,
+                min_width=field.min_width,
+                max_pixels=field.max_pixels,
+            )
+            if verified:
+                self.kept_images[name] = KeptImage(verified=verified, token=token)
+                field.required = False
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, kept in self.kept_images.items():
+            if not self.cleaned_data.get(name):
+                self.cleaned_data[name] = kept
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self._errors:
+            return
+        self.data = self.data.copy()
+        for name in self._image_fields:
+            value = self.cleaned_data.get(name)
+            if value is None or isinstance(value, KeptImage):
+                continue
+            token = stash_image(value.verified)
+            self.kept_images[name] = KeptImage(verified=value.verified, token=token)
+            self.data[self.add_prefix(f"{name}_kept")] = token

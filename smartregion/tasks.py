@@ -14,3 +14,11 @@ def prune_task_results() -> None:
     from django.core.management import call_command
 
     call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+
+
+@task
+def purge_stashed_images() -> int:
+    """Delete images kept for re-submitted forms once their tokens have expired."""
+    from smartregion.images import purge_stashed_images as purge
+
+    return purge()

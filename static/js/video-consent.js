@@ -12,8 +12,10 @@ document.querySelectorAll(".video-consent").forEach((box) => {
     frame.allow = "fullscreen; picture-in-picture";
     frame.referrerPolicy = "strict-origin-when-cross-origin";
     frame.setAttribute("allowfullscreen", "");
-    box.querySelectorAll("p").forEach((p) => p.remove());
-    box.appendChild(frame);
+    // Replace the notice and the button; the plain link to the video host stays.
+    box.querySelector("p").remove();
+    button.remove();
+    box.insertBefore(frame, box.querySelector("p"));
     frame.focus();
   });
 });
