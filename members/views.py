@@ -154,15 +154,22 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         "json_ld": _json_ld(organisation),
     }
     context.update(_organisation_extras(organisation))
+    context.update(_organisation_events(organisation))
     return render(request, "members/profile.html", context)
+
+
+def _organisation_events(organisation: Organisation) -> dict:
+    """The organisation's upcoming events (two queries: the events, their Themenfelder)."""
+    from events.models import Event
+
+    events = Event.objects.upcoming().for_cards().filter(organiser=organisation)
+    return {"organisation_events": events[:6]}
 
 
 def _organisation_extras(organisation: Organisation) -> dict:
     """Content of other capabilities on the profile, once they link posts to organisations."""
     from blog.models import Post
 
-    if not any(field.name == "organisation" for field in Post._meta.get_fields()):
-        return {}
     posts = Post.objects.published().for_cards().filter(organisation=organisation)
     return {"organisation_posts": posts.order_by("-published_at")[:6]}
 
@@ -373,8 +380,16 @@ def area(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "applications": applications,
             "open_application": _open_application_of(request.user),
+            **_event_area(request.user),
         },
     )
+
+
+def _event_area(user) -> dict:
+    """The user's event registrations and whether they may propose events."""
+    from events.views import area_context
+
+    return area_context(user)
 
 
 def _seal_links(membership: Membership) -> dict:

@@ -4,11 +4,16 @@ A message is a trio of templates, ``<name>_subject.txt``, ``<name>.txt`` and ``<
 (the HTML extends ``email/base.html``). It is rendered in German at once, with ``site_url`` in the
 context for absolute links, and handed to a background task after the transaction commits, so a
 request never waits for the mail server and a rolled-back change sends nothing.
+
+Mail to many recipients (the newsletter) is rendered once with ``placeholder()`` markers in the
+context and made personal per recipient with ``RenderedMail.personalise()``, a few string
+replacements instead of a template rendering per recipient.
 """
 
 from __future__ import annotations
 
 import base64
+import email.policy
 import html as html_lib
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +23,22 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+
+
+class ListMessage(EmailMultiAlternatives):
+    """A message to a mailing list's subscriber, with RFC 2369/8058 List-* headers.
+
+    Python's email package folds header lines at 78 characters and, when a single token such as
+    a long unsubscribe URL does not fit, RFC 2047-encodes it: mail programs then no longer find
+    the URL in List-Unsubscribe. RFC 5322 allows lines of up to 998 characters, so these
+    messages fold their headers only beyond that. The bodies are encoded as usual.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        msg = super().message(policy=policy)
+        msg.policy = policy.clone(max_line_length=998)  # used when the message is serialised
+        return msg
 
 
 @dataclass
@@ -60,8 +81,30 @@ class RenderedMail:
         ]
         return cls(**{**payload, "attachments": attachments})
 
+    def personalise(
+        self, *, to: list[str] | str, values: dict[str, str], headers: dict[str, str] | None = None
+    ) -> RenderedMail:
+        """A copy for one recipient: every ``placeholder(name)`` becomes ``values[name]``
+        (HTML-escaped in the HTML part), and ``headers`` are added to the rendered ones."""
+        subject, text, html = self.subject, self.text, self.html
+        for name, value in values.items():
+            marker = placeholder(name)
+            subject = subject.replace(marker, value)
+            text = text.replace(marker, value)
+            html = html.replace(marker, escape(value))
+        return RenderedMail(
+            subject=subject,
+            text=text,
+            html=html,
+            to=[to] if isinstance(to, str) else list(to),
+            headers={**self.headers, **(headers or {})},
+            reply_to=list(self.reply_to),
+            attachments=list(self.attachments),
+        )
+
     def to_message(self) -> EmailMultiAlternatives:
-        message = EmailMultiAlternatives(
+        cls = ListMessage if "List-Unsubscribe" in self.headers else EmailMultiAlternatives
+        message = cls(
             subject=self.subject,
             body=self.text,
             from_email=settings.DEFAULT_FROM_EMAIL,
@@ -73,6 +116,11 @@ class RenderedMail:
         for attachment in self.attachments:
             message.attach(attachment.filename, attachment.content, attachment.mimetype)
         return message
+
+
+def placeholder(name: str) -> str:
+    """A marker to put into a template context in place of a per-recipient value."""
+    return f"%%{name}%%"
 
 
 def render_mail(
@@ -105,8 +153,12 @@ def render_mail(
 
 def send_mail(template: str, **kwargs) -> RenderedMail:
     """Render now, deliver from the worker once the current transaction has committed."""
+    return send_rendered(render_mail(template, **kwargs))
+
+
+def send_rendered(mail: RenderedMail) -> RenderedMail:
+    """Deliver an already rendered mail from the worker once the transaction has committed."""
     from smartregion import tasks
 
-    mail = render_mail(template, **kwargs)
     transaction.on_commit(partial(tasks.deliver_mail.enqueue, mail.as_payload()))
     return mail

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "blog",
     "events",
     "newsletter",
+    "search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -262,8 +263,13 @@ LOGGING = {
 # Periodic tasks, enqueued by `manage.py housekeeping` (cron/systemd timer; `make run` loops it).
 PERIODIC_TASKS = [
     "smartregion.tasks.prune_task_results",
+    "smartregion.tasks.purge_stashed_images",
     "blog.tasks.purge_unconfirmed_posts",
     "members.tasks.membership_housekeeping",
+    "newsletter.tasks.purge_pending",
+    "newsletter.tasks.resume_stalled_campaigns",
+    "events.tasks.send_reminders",
+    "events.tasks.purge_unconfirmed_registrations",
 ]
 
 # Membership defaults (the network's exact rules are not fixed yet; see README).

@@ -2,7 +2,9 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from blog.sitemaps import PostSitemap
+from events.sitemaps import EventSitemap
 from members.sitemaps import MemberSitemap
+from newsletter.sitemaps import CampaignSitemap
 from smartregion.models import Page
 
 
@@ -11,7 +13,13 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "members:directory", "members:ambassadors"]
+        return [
+            "home",
+            "members:directory",
+            "members:ambassadors",
+            "events:list",
+            "newsletter:archive",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -33,4 +41,6 @@ sitemaps = {
     "pages": PageSitemap,
     "blog": PostSitemap,
     "members": MemberSitemap,
+    "events": EventSitemap,
+    "newsletter": CampaignSitemap,
 }

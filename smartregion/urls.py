@@ -19,7 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("blog/", include("blog.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
+    path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
 ]
 
 if settings.DEBUG:

@@ -67,3 +67,88 @@ class PostFactory(DjangoModelFactory):
             self.topics.set(
                 extracted if extracted is not None else [Topic.objects.get(slug="smart-economy")]
             )
+
+
+class EventFactory(DjangoModelFactory):
+    """A published on-site event in a week, two hours long, 20 places; pass fields to vary."""
+
+    class Meta:
+        model = "events.Event"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Digi-Meetup Nummer {n}")
+    slug = factory.Sequence(lambda n: f"digi-meetup-{n}")
+    teaser = "Kurze Vorträge und viel Austausch über digitale Projekte aus der Region."
+    description = "## Programm\n\n- Begrüßung\n- Drei Kurzvorträge\n- Austausch bei Getränken"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    capacity = 20
+    format = "onsite"
+    venue_name = "Wissenschaftspark Gelsenkirchen"
+    address = "Munscheidstraße 14\n45886 Gelsenkirchen"
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(slug="gelsenkirchen"))
+    status = "published"
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create:
+            self.topics.set(
+                extracted if extracted is not None else [Topic.objects.get(slug="smart-economy")]
+            )
+
+
+class RegistrationFactory(DjangoModelFactory):
+    """An unconfirmed registration; tests that need places go through the services."""
+
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Faker("name", locale="de_DE")
+    email = factory.Sequence(lambda n: f"gast{n}@example.org")
+    consent_at = factory.LazyFunction(timezone.now)
+    status = "pending"
+
+
+def _current_consent_text():
+    from newsletter.models import ConsentText
+
+    return ConsentText.objects.current()
+
+
+class SubscriberFactory(DjangoModelFactory):
+    """A confirmed newsletter subscriber; pass ``status="pending"`` for an unconfirmed one."""
+
+    class Meta:
+        model = "newsletter.Subscriber"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"leserin{n}@example.org")
+    name = factory.Faker("name", locale="de_DE")
+    status = "confirmed"
+    source = "form"
+    consent_text = factory.LazyFunction(_current_consent_text)
+    signup_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    confirmed_at = factory.LazyAttribute(
+        lambda o: o.signup_at + timedelta(minutes=5) if o.status == "confirmed" else None
+    )
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class CampaignFactory(DjangoModelFactory):
+    """A draft newsletter issue without blog or event sections."""
+
+    class Meta:
+        model = "newsletter.Campaign"
+
+    subject = factory.Sequence(lambda n: f"Neues aus der Region, Ausgabe {n}")
+    preheader = "Ideen, Termine und Menschen aus dem Netzwerk"
+    body = "Liebe Leserinnen und Leser,\n\n## Aus dem Netzwerk\n\nEs gibt **viel** Neues."
+    include_blog = False
+    include_events = False

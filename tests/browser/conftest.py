@@ -80,6 +80,8 @@ REFERENCE_DATA = [
     ("smartregion.migrations.0003_add_redaktion_group", "create_group"),
     ("blog.migrations.0002_grant_redaktion_blog_permissions", "grant"),
     ("members.migrations.0003_grant_redaktion_members_permissions", "grant"),
+    ("events.migrations.0003_grant_redaktion_events_permissions", "grant"),
+    ("newsletter.migrations.0002_grant_redaktion_newsletter_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,381 @@
+"""Benchmark: one newsletter to 10,000 confirmed subscribers through a real SMTP server.
+
+    make bench                            # all benchmarks, through the project's database wrapper
+    .venv/bin/python bench/newsletter.py  # this one; starts the project-local PostgreSQL if needed
+
+It works in its own database (``smartregion_bench_nl`` on the same server as DATABASE_URL, or on
+the project-local cluster), never in the development database. It
+
+1. starts an SMTP server on 127.0.0.1 (aiosmtpd, in its own process) that accepts and counts
+   every message and checks it carries the one-click unsubscribe header,
+2. creates the subscribers (bulk_create, confirmed) and a campaign with a Markdown body and a
+   "Neu im Blog" section,
+3. runs the real task ``newsletter.tasks.send_campaign`` in a separate sender process with
+   production-like settings (DEBUG off, the SMTP mailer), so that the process's peak memory is
+   that of sending only, and times it,
+4. sends a second campaign with ``tracemalloc`` on, for the peak of Python allocations, to the
+   2,000 subscribers of one Themenfeld (tracemalloc slows Python down about threefold, so that
+   pass is not the throughput; the sender's memory does not grow with the number of
+   recipients, it works in batches of 200),
+
+and prints subscribers, mails sent, seconds, mails per second, the sender's peak RSS and the
+tracemalloc peak, and whether the server received exactly one message per subscriber. It exits
+non-zero when the server did not receive exactly that (or the benchmark could not run).
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, sys.path[0] is bench/, where this file would shadow the "newsletter" app.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = os.environ.get("BENCH_NEWSLETTER_DB_NAME", "smartregion_bench_nl")
+SUBSCRIBERS = 10_000
+TRACED_SUBSCRIBERS = 2_000
+TRACE_TOPIC = "smart-economy"
+EMAIL_DOMAIN = "bench.example.org"
+BODY = """\
+Liebe Leserinnen und Leser,
+
+im letzten Monat ist im Netzwerk viel passiert. Drei Betriebe aus Gelsenkirchen, Bottrop und
+dem Kreis Recklinghausen erzählen im Blog, wie sie **digitale Werkzeuge** eingeführt haben.
+
+## Aus dem Netzwerk
+
+- Zwölf neue Mitglieder aus Handwerk, Handel und den Hochschulen
+- Der nächste Netzwerkabend dreht sich um *digitale Verwaltung*
+- [Alle Termine im Überblick](/veranstaltungen/)
+
+Ihre Redaktion der SMART REGION Emscher-Lippe
+"""
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS)
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip the second pass with tracemalloc"
+    )
+    parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)  # internal: campaign id
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def bench_environment(database_url: str, smtp_port: int, static_root: str) -> dict:
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.support.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://smartregion.example",
+        SECURE_SSL_REDIRECT="false",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        LOG_LEVEL="WARNING",
+        BENCH_STATIC_ROOT=static_root,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+
+
+# --- the SMTP server ----------------------------------------------------------------------------
+
+
+class SmtpSink:
+    """``with SmtpSink() as sink:`` an aiosmtpd server on 127.0.0.1:sink.port in its own process."""
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.support.smtp_sink"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        ready = self.process.stdout.readline().split()
+        if not ready or ready[0] != "READY":
+            self.__exit__(None, None, None)
+            raise RuntimeError("the SMTP server did not start")
+        self.port = int(ready[1])
+        return self
+
+    def stats(self) -> dict:
+        self.process.stdin.write("count\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def prepare(count: int) -> None:
+    """A fresh set of ``count`` confirmed subscribers (earlier bench runs' rows go)."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.support.fill import fill_posts
+    from newsletter.models import Campaign, ConsentText, Subscriber
+    from smartregion.models import Topic
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    fill_posts(6)  # for the "Neu im Blog" section
+    consent = ConsentText.objects.current()
+    now = timezone.now()
+    with transaction.atomic():
+        Campaign.objects.all().delete()  # deliveries cascade
+        Subscriber.objects.all().delete()
+        for start in range(0, count, 2000):
+            Subscriber.objects.bulk_create(
+                [
+                    Subscriber(
+                        email=f"leser{n:05d}@{EMAIL_DOMAIN}",
+                        name=f"Leserin {n}",
+                        status=Subscriber.Status.CONFIRMED,
+                        source=Subscriber.Source.IMPORT,
+                        consent_text=consent,
+                        signup_at=now,
+                        confirmed_at=now,
+                    )
+                    for n in range(start, min(start + 2000, count))
+                ]
+            )
+        # The first ones chose a Themenfeld: the tracemalloc pass goes to them only.
+        topic = Topic.objects.get(slug=TRACE_TOPIC)
+        traced = Subscriber.objects.order_by("email")[:TRACED_SUBSCRIBERS]
+        Subscriber.topics.through.objects.bulk_create(
+            [
+                Subscriber.topics.through(subscriber_id=pk, topic_id=topic.pk)
+                for pk in traced.values_list("pk", flat=True)
+            ]
+        )
+
+
+def scheduled_campaign(subject: str, *, topic_slug: str | None = None) -> int:
+    """A campaign in the state the admin's "Versenden" leaves it (the task is started here)."""
+    from blog.models import Post
+    from newsletter.models import Campaign
+    from smartregion.models import Topic
+
+    campaign = Campaign.objects.create(
+        subject=subject,
+        preheader="Ideen aus dem Blog, neue Mitglieder und der nächste Netzwerkabend",
+        body=BODY,
+        include_blog=True,
+        include_events=False,
+        topic=Topic.objects.get(slug=topic_slug) if topic_slug else None,
+        status=Campaign.Status.SCHEDULED,
+    )
+    campaign.posts.set(Post.objects.published().order_by("-published_at")[:3])
+    return campaign.pk
+
+
+def delivered(campaign_id: int) -> dict:
+    from django.db.models import Count
+
+    from newsletter.models import Campaign, Delivery
+
+    campaign = Campaign.objects.get(pk=campaign_id)
+    per_status = dict(
+        Delivery.objects.filter(campaign_id=campaign_id)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {"status": campaign.status, **per_status}
+
+
+# --- the sender process ---------------------------------------------------------------------------
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def run_sender(campaign_id: int, trace: bool) -> None:
+    """In the sender process: run the real task once, print timing and memory as JSON."""
+    import resource
+    import time
+    import tracemalloc
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from newsletter import tasks
+
+    connection.ensure_connection()
+    rss_before = rss_kib()
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    tasks.send_campaign.call(campaign_id)
+    seconds = time.perf_counter() - started
+    traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rss_before_kib": rss_before,
+                "rss_after_kib": rss_kib(),
+                "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "tracemalloc_peak": traced_peak,
+            }
+        ),
+        flush=True,
+    )
+
+
+def send(env: dict, campaign_id: int, *, trace: bool) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--sender", str(campaign_id)]
+    if trace:
+        cmd.append("--trace")
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"the sender failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+
+    def line(cells):
+        return (
+            "| "
+            + " | ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
+
+    rule = "|" + "|".join(("-" * (w + 1)) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(rows[0]), rule, *(line(r) for r in rows[1:])])
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.1f} MiB"
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.sender:
+        run_sender(args.sender, args.trace)
+        return 0
+    if not os.environ.get("DATABASE_URL"):
+        from bench.support.database import reexec_with_devdb
+
+        return reexec_with_devdb(Path(__file__).resolve(), BENCH_DB)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    from bench.support.database import use_bench_database
+
+    database_url = use_bench_database(os.environ["DATABASE_URL"], BENCH_DB)
+    with tempfile.TemporaryDirectory(prefix="smartregion-bench-nl-") as tmp, SmtpSink() as sink:
+        env = bench_environment(database_url, sink.port, tmp + "/static")
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        prepare(args.subscribers)
+        print(
+            f"Database {BENCH_DB}: {args.subscribers} confirmed subscribers; SMTP server "
+            f"(aiosmtpd) on 127.0.0.1:{sink.port}; {os.cpu_count()} CPUs."
+        )
+        from django.db import connection
+
+        connection.close()  # the sender has the database to itself
+
+        before = sink.stats()
+        main_id = scheduled_campaign("Benchmark: Newsletter an alle")
+        result = send(env, main_id, trace=False)
+        after = sink.stats()
+        received = {key: after[key] - before[key] for key in ("messages", "one_click", "bytes")}
+        db = delivered(main_id)
+
+        traced = None
+        if not args.no_tracemalloc:
+            trace_id = scheduled_campaign(
+                "Benchmark: Newsletter mit tracemalloc", topic_slug=TRACE_TOPIC
+            )
+            traced = send(env, trace_id, trace=True)
+            traced["messages"] = sink.stats()["messages"] - after["messages"]
+
+    n = args.subscribers
+    rate = db.get("sent", 0) / result["seconds"]
+    rows = [
+        ["subscribers", "mails sent", "seconds", "mails/s", "peak RSS", "RSS growth"],
+        [
+            str(n),
+            str(db.get("sent", 0)),
+            f"{result['seconds']:.1f}",
+            f"{rate:.0f}",
+            mib(result["maxrss_kib"]),
+            mib(result["rss_after_kib"] - result["rss_before_kib"]),
+        ],
+    ]
+    print()
+    print(table(rows))
+    if traced:
+        print(
+            f"\ntracemalloc pass ({traced['messages']} mails, {traced['seconds']:.1f} s with "
+            f"tracing): peak of Python allocations {traced['tracemalloc_peak'] / 2**20:.1f} MiB, "
+            f"peak RSS {mib(traced['maxrss_kib'])}."
+        )
+    exact = (
+        received["messages"] == n
+        and received["one_click"] == n
+        and after["distinct_recipients"] >= n
+        and db == {"status": "sent", "sent": n}
+    )
+    print(
+        f"\nThe SMTP server received {received['messages']} messages "
+        f"({received['bytes'] / 2**20:.1f} MiB; {received['one_click']} with a readable "
+        f"List-Unsubscribe URL and List-Unsubscribe-Post), {after['distinct_recipients']} "
+        f"distinct recipients; deliveries {db}."
+    )
+    print(
+        f"{'PASS' if exact else 'FAIL'}  exactly one message per subscriber "
+        f"({received['messages']} of {n})."
+    )
+    return 0 if exact else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        sys.exit(130)

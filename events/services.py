@@ -1,0 +1,495 @@
+"""Writes with side effects for events: registration, places and waitlist, moderation, mails.
+
+Places. A confirmed registration of an event with a capacity holds a place number 1..capacity.
+Taking a place happens inside a transaction that first locks the event row (``SELECT … FOR
+UPDATE``), so confirmations of one event queue up. The database backs this: a unique constraint
+on (event, place) and a trigger refusing numbers above the capacity. Should two transactions
+ever compute the same free number, the second one fails on the constraint and looks again.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from events import ical, tasks
+from events.models import Event, Registration
+from smartregion import images, mail, moderation
+from smartregion.mail import Attachment
+from smartregion.signing import make_token
+from smartregion.text import unique_slug
+
+logger = logging.getLogger(__name__)
+
+E = Event.Status
+R = Registration.Status
+CONFIRM_MAX_AGE = timedelta(days=7)
+REMINDER_BEFORE = timedelta(hours=24)
+STORED_MAX_SIDE = 2400
+PLACE_ATTEMPTS = 5
+
+
+class RegistrationError(Exception):
+    """A registration that cannot be made; ``code`` tells the view which message to show."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# Links ------------------------------------------------------------------------------------------
+
+
+def confirm_path(registration: Registration) -> str:
+    token = make_token("event-confirm", registration.public_id)
+    return reverse("events:confirm", kwargs={"token": token})
+
+
+def cancel_path(registration: Registration) -> str:
+    token = make_token("event-cancel", registration.public_id)
+    return reverse("events:cancel", kwargs={"token": token})
+
+
+# Registration -----------------------------------------------------------------------------------
+
+
+def registration_create(
+    *, event: Event, name: str, email: str, organisation: str = ""
+) -> Registration:
+    """A new, unconfirmed registration; the person confirms it by the link in the mail.
+
+    Raises RegistrationError("closed") after the deadline or start and for unpublished or
+    cancelled events, and RegistrationError("duplicate") when the address is registered already
+    (case-insensitive; a cancelled registration does not count).
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if not event.registration_open:
+            raise RegistrationError("closed")
+        existing = event.registrations.active().filter(email__iexact=email).first()
+        if existing and existing.status == R.PENDING and _confirm_link_expired(existing):
+            # Never confirmed, link expired: the address may register afresh.
+            existing.delete()
+            existing = None
+        if existing:
+            raise RegistrationError("duplicate")
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=event,
+                    name=name.strip(),
+                    email=email,
+                    organisation=organisation.strip(),
+                    consent_at=timezone.now(),
+                )
+        except IntegrityError as error:  # the same address, a moment earlier
+            raise RegistrationError("duplicate") from error
+        _mail(registration, "events/email/registration_confirm", confirm=True)
+    return registration
+
+
+def _confirm_link_expired(registration: Registration) -> bool:
+    return registration.created_at < timezone.now() - CONFIRM_MAX_AGE
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a confirmation or cancellation did: the view shows a page for each ``state``."""
+
+    state: str  # confirmed, waitlisted, already, cancelled, closed, event-cancelled, ended
+    registration: Registration
+
+
+def registration_confirm(*, registration: Registration) -> Outcome:
+    """Confirm the address: a place if there is one, else the waitlist. A second call changes
+    nothing. Closed registration (deadline or start passed, event cancelled) changes nothing."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.event = event
+        if registration.status == R.CANCELLED:
+            return Outcome("cancelled", registration)
+        if registration.status != R.PENDING:
+            return Outcome("already", registration)
+        if event.status == E.CANCELLED:
+            return Outcome("event-cancelled", registration)
+        if not event.registration_open:
+            return Outcome("closed", registration)
+        now = timezone.now()
+        registration.confirmed_at = now
+        if _take_place(event, registration):
+            _mail_confirmed(registration, template="events/email/registration_confirmed")
+            return Outcome("confirmed", registration)
+        registration.status = R.WAITLISTED
+        registration.waitlisted_at = now
+        registration.save(update_fields=["status", "waitlisted_at", "confirmed_at"])
+        _mail(
+            registration,
+            "events/email/registration_waitlisted",
+            position=registration.waitlist_position,
+        )
+        return Outcome("waitlisted", registration)
+
+
+def _lock_event(event_id: int) -> Event:
+    """The event row, locked until the transaction ends: place changes of one event queue up."""
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _free_place(event: Event) -> int | None:
+    """The lowest free place number, None when full (``0`` stands for unlimited capacity)."""
+    if event.capacity is None:
+        return 0
+    taken = set(
+        Registration.objects.filter(event_id=event.pk, place__isnull=False).values_list(
+            "place", flat=True
+        )
+    )
+    return next((n for n in range(1, event.capacity + 1) if n not in taken), None)
+
+
+def _take_place(event: Event, registration: Registration) -> bool:
+    """Give ``registration`` a place and confirm it; False when the event is full.
+
+    The unique constraint on (event, place) decides if two transactions pick the same number:
+    the loser's savepoint rolls back and it looks for another free place.
+    """
+    for _attempt in range(PLACE_ATTEMPTS):
+        place = _free_place(event)
+        if place is None:
+            return False
+        try:
+            with transaction.atomic():
+                Registration.objects.filter(pk=registration.pk).update(
+                    status=R.CONFIRMED,
+                    place=place or None,
+                    confirmed_at=registration.confirmed_at or timezone.now(),
+                )
+        except IntegrityError:
+            logger.info("place %s of event %s was taken meanwhile", place, event.pk)
+            continue
+        registration.status = R.CONFIRMED
+        registration.place = place or None
+        registration.confirmed_at = registration.confirmed_at or timezone.now()
+        return True
+    return False
+
+
+def registration_cancel(*, registration: Registration) -> Outcome:
+    """The person cancels (POST from the page the mail links to): the place is freed and the
+    first person on the waitlist moves up. A second call changes nothing."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.event = event
+        if registration.status == R.CANCELLED:
+            return Outcome("already", registration)
+        if event.has_ended:
+            return Outcome("ended", registration)
+        had_place = registration.status == R.CONFIRMED
+        registration.status = R.CANCELLED
+        registration.place = None
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "place", "cancelled_at"])
+        _mail(registration, "events/email/registration_cancelled", cancel=False)
+        if had_place:
+            event_fill_places(event=event)
+        return Outcome("cancelled", registration)
+
+
+def event_fill_places(*, event: Event) -> list[Registration]:
+    """Move people up from the waitlist, first come first served, while places are free.
+
+    Runs after a cancellation and when staff raise the capacity; until the event starts.
+    The caller holds the event lock, or this takes it.
+    """
+    promoted = []
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        if event.status != E.PUBLISHED or event.starts_at <= timezone.now():
+            return promoted
+        for registration in event.registrations.waitlist().select_for_update():
+            registration.event = event
+            if not _take_place(event, registration):
+                break
+            _mail_confirmed(registration, template="events/email/registration_promoted")
+            promoted.append(registration)
+    return promoted
+
+
+def registration_move_up(*, registration: Registration, actor) -> int | None:
+    """Staff move a waitlisted person up by hand, out of turn if they like.
+
+    Takes a free place, or adds one to the capacity when the event is full. Returns the new
+    capacity if it was raised, else None. Raises RegistrationError("not-waitlisted").
+    """
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.event = event
+        if registration.status != R.WAITLISTED:
+            raise RegistrationError("not-waitlisted")
+        raised = None
+        if _free_place(event) is None:
+            event.capacity += 1
+            Event.objects.filter(pk=event.pk).update(capacity=event.capacity)
+            raised = event.capacity
+        if not _take_place(event, registration):  # pragma: no cover - the lock prevents it
+            raise RegistrationError("full")
+        _log(registration, R.WAITLISTED, R.CONFIRMED, actor=actor, note="Von Hand nachgerückt")
+        _mail_confirmed(registration, template="events/email/registration_promoted")
+    return raised
+
+
+def _log(obj, from_state: str, to_state: str, *, actor=None, note: str = "") -> None:
+    """Record a state change made without ``moderation.transition()`` (places change in bulk)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from smartregion.models import ModerationLog
+
+    ModerationLog.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+
+
+# Mails to registrants ---------------------------------------------------------------------------
+
+
+def _mail(
+    registration: Registration,
+    template: str,
+    *,
+    confirm=False,
+    cancel=True,
+    attachments=None,
+    **extra,
+):
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "confirm_path": confirm_path(registration) if confirm else "",
+        "cancel_path": cancel_path(registration) if cancel else "",
+        **extra,
+    }
+    mail.send_mail(template, to=registration.email, context=context, attachments=attachments)
+
+
+def _ics_attachment(event: Event) -> Attachment:
+    return Attachment(f"{event.slug}.ics", ical.event_calendar(event), "text/calendar")
+
+
+def _mail_confirmed(registration: Registration, *, template: str) -> None:
+    """Confirmed (or moved up): the .ics attached, and for online events the access link.
+    The access link goes into no other mail and onto no page."""
+    event = registration.event
+    _mail(
+        registration,
+        template,
+        access_url=event.online_url if event.is_online else "",
+        attachments=[_ics_attachment(event)],
+    )
+
+
+def registrations_send_reminders(*, now=None) -> int:
+    """Remind confirmed participants of events that start within the next 24 hours, once each.
+
+    Claiming ``reminded_at`` with a conditional UPDATE makes concurrent runs harmless.
+    """
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=R.CONFIRMED,
+        reminded_at__isnull=True,
+        event__status=E.PUBLISHED,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + REMINDER_BEFORE,
+    ).select_related("event")
+    sent = 0
+    for registration in due:
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=registration.pk, reminded_at__isnull=True, status=R.CONFIRMED
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            event = registration.event
+            _mail(
+                registration,
+                "events/email/registration_reminder",
+                access_url=event.online_url if event.is_online else "",
+            )
+            sent += 1
+    return sent
+
+
+def registrations_purge_unconfirmed(*, now=None) -> int:
+    """Delete registrations never confirmed within 7 days (their link has expired)."""
+    now = now or timezone.now()
+    deleted, _ = Registration.objects.filter(
+        status=R.PENDING, created_at__lt=now - CONFIRM_MAX_AGE
+    ).delete()
+    return deleted
+
+
+# Moderation -------------------------------------------------------------------------------------
+
+
+def event_slug(title: str, *, exclude_pk=None) -> str:
+    slug = unique_slug(Event, title, max_length=160, exclude_pk=exclude_pk)
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Event, f"{title} Termin", max_length=160, exclude_pk=exclude_pk)
+    return slug
+
+
+# Paths under /veranstaltungen/ that an event's slug must not take.
+RESERVED_SLUGS = {"anmeldung", "kalender"}
+
+
+def event_propose(*, event: Event, topics, user, image=None) -> Event:
+    """A member proposes an event (an unsaved, validated instance from the form): it waits
+    for the Redaktion, which is mailed."""
+    event.status = E.SUBMITTED
+    event.proposed_by = user
+    event.slug = event_slug(event.title)
+    with transaction.atomic():
+        event.save()
+        event.topics.set(topics)
+        if image is not None:
+            event_set_image(event=event, verified=image)
+        moderation.transition(event, E.SUBMITTED, actor=user, note="Vorschlag eines Mitglieds")
+        if user and user.email:
+            mail.send_mail(
+                "events/email/proposal_received", to=user.email, context={"event": event}
+            )
+        recipients = moderation.editor_emails()
+        if recipients:
+            mail.send_mail(
+                "events/email/proposal_waiting",
+                to=recipients,
+                context={
+                    "event": event,
+                    "admin_path": reverse("admin:events_event_change", args=[event.pk]),
+                },
+            )
+    return event
+
+
+def event_publish(*, event: Event, actor) -> None:
+    event.rejection_reason = ""
+    moderation.transition(
+        event,
+        E.PUBLISHED,
+        actor=actor,
+        allowed_from={E.DRAFT, E.SUBMITTED, E.REJECTED},
+        extra_fields=("rejection_reason",),
+    )
+    transaction.on_commit(partial(tasks.render_event_image.enqueue, event.pk))
+    if event.proposed_by_id and event.proposed_by.email:
+        mail.send_mail(
+            "events/email/proposal_published",
+            to=event.proposed_by.email,
+            context={"event": event},
+        )
+
+
+def event_reject(*, event: Event, actor, reason: str) -> None:
+    event.rejection_reason = reason
+    moderation.transition(
+        event,
+        E.REJECTED,
+        actor=actor,
+        note=reason,
+        allowed_from={E.SUBMITTED, E.DRAFT},
+        extra_fields=("rejection_reason",),
+    )
+    if event.proposed_by_id and event.proposed_by.email:
+        mail.send_mail(
+            "events/email/proposal_rejected",
+            to=event.proposed_by.email,
+            context={"event": event, "reason": reason},
+        )
+
+
+def event_cancel(*, event: Event, actor, note: str = "") -> int:
+    """Cancel a published event: it stays visible as „abgesagt“, calendars get STATUS:CANCELLED
+    (SEQUENCE raised), and everyone registered is mailed. Returns the number of mails."""
+    event.cancellation_note = note
+    moderation.transition(
+        event,
+        E.CANCELLED,
+        actor=actor,
+        note=note,
+        allowed_from={E.PUBLISHED},
+        extra_fields=("cancellation_note",),
+    )
+    registrations = event.registrations.active()
+    count = 0
+    for registration in registrations:
+        registration.event = event
+        attachments = [_ics_attachment(event)] if registration.status == R.CONFIRMED else None
+        _mail(
+            registration,
+            "events/email/event_cancelled",
+            cancel=False,
+            note=note,
+            attachments=attachments,
+        )
+        count += 1
+    return count
+
+
+# Images -----------------------------------------------------------------------------------------
+
+
+def _private_file(verified) -> ContentFile:
+    image = verified.image.copy()
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    buffer = io.BytesIO()
+    fmt = "PNG" if image.mode == "RGBA" else "WEBP"
+    image.save(buffer, fmt, quality=92)
+    return ContentFile(buffer.getvalue(), name=f"upload.{fmt.lower()}")
+
+
+def event_set_image(*, event: Event, verified) -> None:
+    """Keep the verified image privately; public renditions follow once the event is public."""
+    if event.image_original:
+        event.image_original.delete(save=False)
+    content = _private_file(verified)
+    event.image_original.save(content.name, content, save=False)
+    event_remove_public_image(event)
+    Event.objects.filter(pk=event.pk).update(image_original=event.image_original.name)
+    if event.is_public:
+        transaction.on_commit(partial(tasks.render_event_image.enqueue, event.pk))
+
+
+def event_render_image(event: Event) -> None:
+    """Make the public renditions of a public event's image, once."""
+    if event.image_renditions or not event.image_original:
+        return
+    from PIL import Image
+
+    with event.image_original.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        renditions = images.make_renditions(image)
+    stored = images.store_renditions(renditions, prefix=f"events/{event.uid.split('@')[0]}")
+    event.image_renditions = stored
+    Event.objects.filter(pk=event.pk).update(image_renditions=stored, updated_at=timezone.now())
+
+
+def event_remove_public_image(event: Event) -> None:
+    images.delete_renditions(event.image_renditions)
+    event.image_renditions = []
+    Event.objects.filter(pk=event.pk).update(image_renditions=[])

@@ -1,0 +1,120 @@
+"""The newsletter's mails: confirmation, "already subscribed", and campaigns.
+
+A campaign is rendered once per send with placeholders for the personal links, then made
+personal per recipient by string replacement (``RenderedMail.personalise``): with 10,000
+recipients that is 10,000 replacements instead of 10,000 template renderings.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from newsletter import links
+from newsletter.models import Campaign, Subscriber
+from smartregion import mail
+
+CAMPAIGN_TEMPLATE = "newsletter/email/campaign"
+ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def send_confirmation(subscriber: Subscriber) -> None:
+    mail.send_mail(
+        "newsletter/email/confirm",
+        to=subscriber.email,
+        context={
+            "subscriber": subscriber,
+            "confirm_path": links.confirm_path(subscriber),
+            "valid_hours": int(links.CONFIRM_MAX_AGE.total_seconds() // 3600),
+        },
+    )
+
+
+def send_already_subscribed(subscriber: Subscriber) -> None:
+    mail.send_mail(
+        "newsletter/email/already_subscribed",
+        to=subscriber.email,
+        context={"subscriber": subscriber, **links.personal_links(subscriber)},
+    )
+
+
+def campaign_sections(campaign: Campaign, *, archive: bool = False) -> dict:
+    """The posts and events a campaign shows. In the mail: what is still public and (for
+    events) still ahead; in the archive: what is still public, as it was announced."""
+    from events.models import Event
+
+    posts, events = [], []
+    if campaign.include_blog:
+        posts = list(campaign.posts.published().order_by("-published_at", "-pk"))
+    if campaign.include_events:
+        events = campaign.events.filter(status=Event.Status.PUBLISHED)
+        if not archive:
+            events = events.filter(ends_at__gte=timezone.now())
+        events = list(events.order_by("starts_at", "pk"))
+    return {"posts": posts, "events": events}
+
+
+def absolute_links(text: str) -> str:
+    """Site-relative links of the Markdown body (``/blog/…``) made absolute for mail."""
+    site = settings.SITE_URL
+    return text.replace('href="/', f'href="{site}/').replace("](/", f"]({site}/")
+
+
+def render_campaign(campaign: Campaign) -> mail.RenderedMail:
+    """The campaign for all recipients, with placeholders for the personal links."""
+    context = {
+        "campaign": campaign,
+        "body_html": mark_safe(absolute_links(campaign.body_html)),  # sanitised by nh3 on save
+        "body_text": absolute_links(campaign.body),
+        **campaign_sections(campaign),
+        "web_url": settings.SITE_URL + campaign.get_absolute_url(),
+        "unsubscribe_url": mail.placeholder("unsubscribe_url"),
+        "preferences_url": mail.placeholder("preferences_url"),
+    }
+    return mail.render_mail(
+        CAMPAIGN_TEMPLATE,
+        to=[],
+        context=context,
+        headers={"List-Id": f"{settings.SITE_NAME} Newsletter <newsletter.{_host()}>"},
+    )
+
+
+def campaign_message(
+    rendered: mail.RenderedMail, *, subscriber: Subscriber, delivery_id: int, campaign_id: int
+) -> EmailMultiAlternatives:
+    """One recipient's mail: personal links in the text, RFC 8058 one-click unsubscribe headers
+    and a Message-ID that stays the same if this delivery is ever sent again."""
+    personal = links.personal_links(subscriber)
+    return rendered.personalise(
+        to=subscriber.email,
+        values=personal,
+        headers={
+            "List-Unsubscribe": f"<{personal['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": ONE_CLICK,
+            "Message-ID": f"<newsletter.{campaign_id}.{delivery_id}@{_host()}>",
+        },
+    ).to_message()
+
+
+def send_test(campaign: Campaign, *, to: str) -> None:
+    """The campaign to one staff address, marked as a test. The links are the address's own
+    personal links when it is subscribed, else the signup page."""
+    rendered = render_campaign(campaign)
+    subscriber = Subscriber.objects.with_email(to).first()
+    if subscriber:
+        values = links.personal_links(subscriber)
+    else:
+        signup = settings.SITE_URL + reverse("newsletter:subscribe")
+        values = {"unsubscribe_url": signup, "preferences_url": signup}
+    test = rendered.personalise(to=to, values=values)
+    test.subject = f"[Test] {test.subject}"
+    mail.send_rendered(test)

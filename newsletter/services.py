@@ -1,0 +1,409 @@
+"""Writes with side effects for the newsletter: signup, confirmation, unsubscribe, erasure, and
+sending campaigns.
+
+Sending, and what "exactly once" means here
+-------------------------------------------
+``campaign_send`` (run by the ``send_campaign`` task) first creates one ``Delivery`` row per
+recipient, in the same transaction that moves the campaign from "scheduled" to "sending"; the
+unique constraint (campaign, subscriber) means a row is never added twice. Then it works through
+the pending rows in batches, one SMTP connection per batch. Each row is locked on its own
+(``SELECT … FOR UPDATE SKIP LOCKED``), sent, and marked sent or failed in that same transaction,
+which commits right after the SMTP server accepted the message. So:
+
+* a row marked sent is never sent again, whoever runs the task again and however often;
+* two workers on the same campaign never send the same row (the lock; the second skips it);
+* a worker that dies leaves at most the one row it was sending uncommitted. That row is pending
+  again and is sent on the next run: if the SMTP server had accepted it just before the crash,
+  that one recipient gets it twice (at-least-once for one mail per crash; an SMTP transaction and
+  a database commit cannot be made atomic together). Both copies carry the same Message-ID,
+  which many mail programs use to hide the duplicate.
+
+A recipient refused by the server is marked failed with the error and can be retried from the
+admin. When the server cannot be reached at all the run stops with the rows still pending; the
+periodic ``resume_stalled_campaigns`` task (or the admin) starts it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from enum import StrEnum
+from functools import partial
+
+from django.core.mail import mailers
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from newsletter import emails, links
+from newsletter.models import Campaign, ConsentText, Delivery, Subscriber, normalise_email
+from smartregion.signing import BadToken
+
+logger = logging.getLogger(__name__)
+
+PENDING_TTL = timedelta(days=30)
+BATCH_SIZE = 200
+STALLED_AFTER = timedelta(minutes=15)
+SUGGEST_WITHOUT_PREVIOUS = timedelta(days=30)
+MAX_SUGGESTED_POSTS = 6
+MAX_SUGGESTED_EVENTS = 5
+
+S = Subscriber.Status
+C = Campaign.Status
+D = Delivery.Status
+
+# Errors that concern one message (the recipient or its content): the row is marked failed and
+# the run goes on. Anything else (server unreachable, a bug) stops the run with the row pending.
+MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+    ValueError,  # an address or header the mail library refuses
+)
+CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError)
+
+
+# Subscribing ------------------------------------------------------------------------------------
+
+
+def subscription_request(
+    *,
+    email: str,
+    name: str = "",
+    topics=(),
+    consent_text: ConsentText,
+    source: str = Subscriber.Source.FORM,
+) -> None:
+    """A signup from the form. Returns nothing on purpose: whatever the address's state, the
+    visitor sees the same page (no enumeration). New, pending and unsubscribed addresses get a
+    confirmation link; a confirmed address gets an "already subscribed" mail and is not changed."""
+    email = normalise_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().with_email(email).first()
+        if subscriber is not None and subscriber.is_confirmed:
+            emails.send_already_subscribed(subscriber)
+            return
+        if subscriber is None:
+            subscriber = Subscriber(email=email)
+        subscriber.name = name.strip()
+        subscriber.consent_text = consent_text
+        subscriber.source = source
+        subscriber.signup_at = now
+        subscriber.status = S.PENDING
+        subscriber.confirmed_at = None
+        try:
+            with transaction.atomic():  # a concurrent signup of the same address may win
+                subscriber.save()
+        except IntegrityError:
+            return  # the other signup mails the link
+        subscriber.topics.set(topics)
+        emails.send_confirmation(subscriber)
+
+
+class Confirmation(StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+def subscription_confirm(*, token: str) -> tuple[Confirmation, Subscriber | None]:
+    """The confirmation link was opened. A used link says "already confirmed"; a link from
+    before an unsubscribe does not confirm a later signup."""
+    try:
+        data = links.read_confirm_token(token)
+    except BadToken:
+        return Confirmation.INVALID, None
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=data.subscriber_id).first()
+        if subscriber is None:
+            return Confirmation.INVALID, None
+        if subscriber.is_confirmed:
+            return Confirmation.ALREADY, subscriber
+        if data.expired:
+            return Confirmation.EXPIRED, subscriber
+        issued_for_this_signup = (
+            subscriber.unsubscribed_at is None or data.issued_at >= subscriber.unsubscribed_at
+        )
+        if subscriber.status != S.PENDING or not issued_for_this_signup:
+            return Confirmation.INVALID, None
+        subscriber.status = S.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+    return Confirmation.CONFIRMED, subscriber
+
+
+def subscriber_from_token(token: str) -> Subscriber | None:
+    """The subscriber of a personal unsubscribe/preferences link, if it is genuine."""
+    try:
+        pk = links.read_manage_token(token)
+    except BadToken:
+        return None
+    return Subscriber.objects.filter(pk=pk).first()
+
+
+def subscription_cancel(*, subscriber: Subscriber) -> bool:
+    """Unsubscribe. False when the address was unsubscribed already (nothing changes)."""
+    changed = Subscriber.objects.filter(pk=subscriber.pk).exclude(status=S.UNSUBSCRIBED)
+    now = timezone.now()
+    if not changed.update(status=S.UNSUBSCRIBED, unsubscribed_at=now):
+        return False
+    subscriber.status, subscriber.unsubscribed_at = S.UNSUBSCRIBED, now
+    return True
+
+
+def subscriber_update_preferences(*, subscriber: Subscriber, name: str, topics) -> None:
+    subscriber.name = name.strip()
+    with transaction.atomic():
+        subscriber.save(update_fields=["name"])
+        subscriber.topics.set(topics)
+
+
+def subscriber_erase(*, subscriber: Subscriber) -> None:
+    """Delete everything kept about a subscriber: the row, its topics and its deliveries, and
+    queued or finished mail tasks to the address (they hold the rendered mail)."""
+    email = subscriber.email
+    with transaction.atomic():
+        subscriber.delete()  # deliveries and topic links cascade
+        _forget_mail_tasks(email)
+
+
+def _forget_mail_tasks(email: str) -> None:
+    from django.apps import apps
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    (
+        DBTaskResult.objects.filter(task_path="smartregion.tasks.deliver_mail")
+        .exclude(status="RUNNING")
+        .annotate(payload=Cast("args_kwargs", TextField()))
+        .filter(payload__icontains=f'"{email}"')
+        .delete()
+    )
+
+
+def pending_purge() -> int:
+    """Delete signups never confirmed within 30 days. Returns how many."""
+    cutoff = timezone.now() - PENDING_TTL
+    _total, per_model = Subscriber.objects.filter(status=S.PENDING, signup_at__lt=cutoff).delete()
+    return per_model.get(Subscriber._meta.label, 0)
+
+
+# Campaigns --------------------------------------------------------------------------------------
+
+
+def campaign_suggestions() -> dict:
+    """What a new campaign proposes: posts published since the last sent campaign (the last 30
+    days before the first one) and the next published events."""
+    from blog.models import Post
+    from events.models import Event
+
+    last = Campaign.objects.last_sent()
+    since = last.sent_at if last else timezone.now() - SUGGEST_WITHOUT_PREVIOUS
+    posts = (
+        Post.objects.published()
+        .filter(published_at__gt=since)
+        .order_by("-published_at")
+        .values_list("pk", flat=True)[:MAX_SUGGESTED_POSTS]
+    )
+    events = (
+        Event.objects.upcoming()
+        .filter(status=Event.Status.PUBLISHED)
+        .values_list("pk", flat=True)[:MAX_SUGGESTED_EVENTS]
+    )
+    return {"posts": list(posts), "events": list(events)}
+
+
+def campaign_schedule(*, campaign: Campaign) -> bool:
+    """Start sending a draft (after the staff member confirmed). False if it is no draft."""
+    from newsletter import tasks
+
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != C.DRAFT:
+            return False
+        locked.status = C.SCHEDULED
+        locked.progress_at = timezone.now()
+        locked.save(update_fields=["status", "progress_at"])
+        transaction.on_commit(partial(tasks.send_campaign.enqueue, campaign.pk))
+    campaign.status = locked.status
+    return True
+
+
+def campaign_retry(*, campaign: Campaign) -> int:
+    """Send the failed deliveries again, and resume a send that stopped. Returns how many
+    failed deliveries are pending again."""
+    from newsletter import tasks
+
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status == C.DRAFT:
+            return 0
+        count = Delivery.objects.filter(campaign=locked, status=D.FAILED).update(status=D.PENDING)
+        if count and locked.status == C.SENT:
+            locked.status = C.SENDING
+        locked.progress_at = timezone.now()
+        locked.save(update_fields=["status", "progress_at"])
+        _update_counts(locked)
+        transaction.on_commit(partial(tasks.send_campaign.enqueue, locked.pk))
+    return count
+
+
+def campaigns_resume_stalled() -> int:
+    """Enqueue the send again for campaigns without progress for 15 minutes (a worker died)."""
+    from newsletter import tasks
+
+    cutoff = timezone.now() - STALLED_AFTER
+    stalled = list(
+        Campaign.objects.filter(
+            status__in=[C.SCHEDULED, C.SENDING], progress_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in stalled:
+        Campaign.objects.filter(pk=pk).update(progress_at=timezone.now())
+        transaction.on_commit(partial(tasks.send_campaign.enqueue, pk))
+    return len(stalled)
+
+
+def campaign_send(*, campaign_id: int, batch_size: int | None = None) -> Campaign | None:
+    """Send a scheduled campaign, or go on with one that is sending. Safe to run again at any
+    time and in parallel (see the module docstring)."""
+    batch_size = batch_size or BATCH_SIZE
+    campaign = _start_sending(campaign_id)
+    if campaign is None:
+        return None
+    rendered = emails.render_campaign(campaign)
+    while True:
+        batch = list(
+            Delivery.objects.filter(campaign=campaign, status=D.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            break
+        handled = _send_batch(campaign, rendered, batch)
+        _update_counts(campaign)
+        if not handled:
+            break  # every pending row is being sent by another worker right now
+    return _finish(campaign)
+
+
+def _start_sending(campaign_id: int) -> Campaign | None:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+        if campaign is None or campaign.status not in (C.SCHEDULED, C.SENDING):
+            return None
+        if campaign.status == C.SCHEDULED:
+            _create_deliveries(campaign)
+            campaign.status = C.SENDING
+            campaign.started_at = timezone.now()
+            campaign.save(update_fields=["status", "started_at"])
+            _update_counts(campaign)
+    return campaign
+
+
+def _create_deliveries(campaign: Campaign) -> None:
+    """One pending delivery per recipient (INSERT … ON CONFLICT DO NOTHING)."""
+    recipients = Subscriber.objects.recipients_for(campaign).order_by("pk")
+    chunk: list[Delivery] = []
+    for subscriber_id in recipients.values_list("pk", flat=True).iterator(chunk_size=2000):
+        chunk.append(Delivery(campaign_id=campaign.pk, subscriber_id=subscriber_id))
+        if len(chunk) == 2000:
+            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+            chunk = []
+    if chunk:
+        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+
+
+def _send_batch(campaign: Campaign, rendered, batch: list[int]) -> int:
+    """Send the given pending deliveries over one connection; returns how many were handled."""
+    handled = 0
+    connection = mailers.default
+    try:
+        for delivery_id in batch:
+            with transaction.atomic():
+                delivery = (
+                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("subscriber")
+                    .filter(pk=delivery_id, status=D.PENDING)
+                    .first()
+                )
+                if delivery is None:
+                    continue  # sent meanwhile, or another worker holds it
+                handled += 1
+                _send_one(connection, campaign, rendered, delivery)
+    finally:
+        connection.close()
+    return handled
+
+
+def _send_one(connection, campaign: Campaign, rendered, delivery: Delivery) -> None:
+    subscriber = delivery.subscriber
+    if not subscriber.is_confirmed:  # unsubscribed since the send began
+        delivery.status = D.SKIPPED
+        delivery.save(update_fields=["status"])
+        return
+    delivery.attempts += 1
+    try:
+        message = emails.campaign_message(
+            rendered, subscriber=subscriber, delivery_id=delivery.pk, campaign_id=campaign.pk
+        )
+        _deliver(connection, message)
+    except MESSAGE_ERRORS as error:
+        delivery.status = D.FAILED
+        delivery.error = f"{type(error).__name__}: {error}"[:1000]
+        logger.warning("newsletter %s: delivery %s failed: %s", campaign.pk, delivery.pk, error)
+    else:
+        delivery.status = D.SENT
+        delivery.sent_at = timezone.now()
+        delivery.error = ""
+    delivery.save(update_fields=["status", "attempts", "error", "sent_at"])
+
+
+def _deliver(connection, message) -> None:
+    """Send one message; after a dropped connection reconnect once. A second failure (the
+    server is gone) stops the run, leaving the row pending."""
+    try:
+        connection.send_messages([message])
+    except CONNECTION_ERRORS:
+        connection.close()
+        connection.send_messages([message])
+
+
+def _update_counts(campaign: Campaign) -> None:
+    counts = dict(
+        Delivery.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    campaign.sent_count = counts.get(D.SENT, 0)
+    campaign.failed_count = counts.get(D.FAILED, 0)
+    campaign.skipped_count = counts.get(D.SKIPPED, 0)
+    campaign.total_count = sum(counts.values())
+    campaign.progress_at = timezone.now()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        sent_count=campaign.sent_count,
+        failed_count=campaign.failed_count,
+        skipped_count=campaign.skipped_count,
+        total_count=campaign.total_count,
+        progress_at=campaign.progress_at,
+    )
+
+
+def _finish(campaign: Campaign) -> Campaign:
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        still_pending = Delivery.objects.filter(campaign=locked, status=D.PENDING).exists()
+        if locked.status == C.SENDING and not still_pending:
+            locked.status = C.SENT
+            locked.sent_at = locked.sent_at or timezone.now()
+            locked.save(update_fields=["status", "sent_at"])
+    return locked

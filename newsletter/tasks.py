@@ -1,0 +1,28 @@
+"""Background tasks of the newsletter: thin wrappers around the services."""
+
+from django.tasks import task
+
+
+@task
+def send_campaign(campaign_id: int) -> int:
+    """Send (or go on sending) a campaign; safe to run again. Returns the mails sent so far."""
+    from newsletter.services import campaign_send
+
+    campaign = campaign_send(campaign_id=campaign_id)
+    return campaign.sent_count if campaign else 0
+
+
+@task
+def purge_pending() -> int:
+    """Periodic: delete signups that were never confirmed within 30 days."""
+    from newsletter.services import pending_purge
+
+    return pending_purge()
+
+
+@task
+def resume_stalled_campaigns() -> int:
+    """Periodic: start the send again for campaigns whose worker stopped midway."""
+    from newsletter.services import campaigns_resume_stalled
+
+    return campaigns_resume_stalled()

@@ -1,0 +1,141 @@
+"""The race for the last place: concurrent confirmations on separate database connections.
+
+Each thread runs the real service in its own transaction on its own connection; a barrier
+releases them together. The second variant switches the row lock off to show that the database
+constraint alone still lets exactly one person have the place.
+"""
+
+import logging
+import threading
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from events import services
+from events.models import Event, Registration
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+R = Registration.Status
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy():
+    """Transactional tests start from an empty database: seed the municipalities and topics."""
+    import_module("smartregion.migrations.0002_seed_taxonomy_and_pages").seed(apps, None)
+
+
+def _pending(event, count):
+    return [
+        Registration.objects.create(
+            event=event, name=f"Gast {n}", email=f"gast{n}@example.org", consent_at=event.created_at
+        )
+        for n in range(count)
+    ]
+
+
+def _run_concurrently(target, items):
+    barrier = threading.Barrier(len(items), timeout=10)
+    results, errors = {}, []
+
+    def work(item):
+        try:
+            barrier.wait()
+            results[item.pk] = target(item)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
+    assert errors == []
+    return results
+
+
+def _confirm(registration):
+    return services.registration_confirm(registration=registration).state
+
+
+def test_two_people_confirm_the_last_place_at_once_exactly_one_gets_it(mailoutbox):
+    event = EventFactory(capacity=1)
+    first, second = _pending(event, 2)
+
+    results = _run_concurrently(_confirm, [first, second])
+
+    assert sorted(results.values()) == ["confirmed", "waitlisted"]
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert sorted(statuses.values()) == [R.CONFIRMED, R.WAITLISTED]
+    assert list(Registration.objects.exclude(place=None).values_list("place", flat=True)) == [1]
+    winner = next(pk for pk, state in results.items() if state == "confirmed")
+    loser = next(pk for pk, state in results.items() if state == "waitlisted")
+    subjects = {m.to[0]: m.subject for m in mailoutbox}
+    assert subjects[Registration.objects.get(pk=winner).email].startswith("Anmeldung bestätigt")
+    assert subjects[Registration.objects.get(pk=loser).email].startswith("Warteliste")
+
+
+def test_many_people_at_once_fill_exactly_the_capacity():
+    event = EventFactory(capacity=3)
+    registrations = _pending(event, 10)
+
+    results = _run_concurrently(_confirm, registrations)
+
+    assert sorted(results.values()).count("confirmed") == 3
+    assert sorted(results.values()).count("waitlisted") == 7
+    places = sorted(Registration.objects.exclude(place=None).values_list("place", flat=True))
+    assert places == [1, 2, 3]
+
+
+def test_the_database_decides_even_without_the_row_lock(monkeypatch, caplog):
+    """Both transactions see place 1 as free and try to take it: the unique constraint lets one
+    commit, the other fails, looks again and goes onto the waitlist."""
+    event = EventFactory(capacity=1)
+    first, second = _pending(event, 2)
+    monkeypatch.setattr(services, "_lock_event", lambda event_id: Event.objects.get(pk=event_id))
+    both_looked = threading.Barrier(2, timeout=10)
+    original = services._free_place
+    local = threading.local()
+
+    def free_place_then_wait(event):
+        place = original(event)
+        if not getattr(local, "waited", False):
+            local.waited = True
+            both_looked.wait()  # both have seen the same free place before either writes
+        return place
+
+    monkeypatch.setattr(services, "_free_place", free_place_then_wait)
+    caplog.set_level(logging.INFO, logger="events.services")
+
+    results = _run_concurrently(_confirm, [first, second])
+
+    assert sorted(results.values()) == ["confirmed", "waitlisted"]
+    assert "place 1 of event" in caplog.text  # the unique constraint refused the second
+    assert list(Registration.objects.exclude(place=None).values_list("place", flat=True)) == [1]
+
+
+def test_the_same_address_registering_twice_at_once_gets_one_registration():
+    event = EventFactory()
+    attempts = [("Anna@example.org", 1), ("anna@EXAMPLE.org", 2)]
+
+    class Attempt:
+        def __init__(self, email, pk):
+            self.email, self.pk = email, pk
+
+    def register(attempt):
+        try:
+            services.registration_create(event=event, name="Anna", email=attempt.email)
+        except services.RegistrationError as error:
+            return error.code
+        return "created"
+
+    results = _run_concurrently(register, [Attempt(*a) for a in attempts])
+
+    assert sorted(results.values()) == ["created", "duplicate"]
+    assert Registration.objects.filter(event=event).count() == 1

@@ -1,0 +1,38 @@
+"""Mail backends for the sending tests: the test outbox, plus refusals and a dying worker."""
+
+import smtplib
+
+from django.core.mail.backends.locmem import EmailBackend
+
+
+class WorkerDied(Exception):
+    """Stands for the worker process being killed in the middle of a send."""
+
+
+class FlakyBackend(EmailBackend):
+    """The locmem outbox; refuses the addresses in ``refuse`` and dies after ``die_after``
+    messages (counted over all connections). Configure through the class attributes."""
+
+    refuse: set[str] = set()
+    die_after: int | None = None
+    sent = 0
+    connections = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        type(self).connections += 1
+
+    def send_messages(self, messages):
+        for message in messages:
+            if self.die_after is not None and type(self).sent >= self.die_after:
+                raise WorkerDied(f"killed after {type(self).sent} messages")
+            refused = [to for to in message.to if to in self.refuse]
+            if refused:
+                raise smtplib.SMTPRecipientsRefused(dict.fromkeys(refused, (550, b"No such user")))
+            super().send_messages([message])
+            type(self).sent += 1
+        return len(messages)
+
+    @classmethod
+    def reset(cls, *, refuse=(), die_after=None):
+        cls.refuse, cls.die_after, cls.sent, cls.connections = set(refuse), die_after, 0, 0

@@ -1,0 +1,342 @@
+"""Sending campaigns: the mail itself, who gets it, and exactly once across crashes and retries."""
+
+import email.policy
+import re
+from collections import Counter
+from datetime import timedelta
+from email import message_from_bytes
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from newsletter import emails, services, tasks
+from newsletter.models import Campaign, Delivery, Subscriber
+from smartregion.models import Topic
+from tests.factories import CampaignFactory, EventFactory, PostFactory, SubscriberFactory
+from tests.newsletter.backends import FlakyBackend
+from tests.newsletter.conftest import SITE_URL
+
+pytestmark = pytest.mark.django_db
+
+FLAKY = {"default": {"BACKEND": "tests.newsletter.backends.FlakyBackend"}}
+
+
+def schedule(campaign):
+    """Schedule without running the enqueued task (the tests start it themselves)."""
+    assert services.campaign_schedule(campaign=campaign)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def run(campaign):
+    """Run the send task once (as the worker would); returns its result."""
+    result = tasks.send_campaign.enqueue(campaign.pk)
+    campaign.refresh_from_db()
+    return result
+
+
+def send(campaign):
+    run(campaign)
+    return campaign
+
+
+def received() -> Counter:
+    return Counter(m.to[0] for m in mail.outbox)
+
+
+# The mail ---------------------------------------------------------------------------------------
+
+
+def test_every_campaign_mail_is_personal_multipart_with_one_click_headers():
+    anna = SubscriberFactory(email="anna@example.org")
+    bernd = SubscriberFactory(email="bernd@example.org")
+    campaign = schedule(
+        CampaignFactory(subject="Neues aus dem Netzwerk", body="Hallo [Blog](/blog/) **alle**")
+    )
+    send(campaign)
+    assert campaign.status == Campaign.Status.SENT
+    assert received() == Counter({"anna@example.org": 1, "bernd@example.org": 1})
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    urls = set()
+    for subscriber in (anna, bernd):
+        message = by_address[subscriber.email]
+        assert message.subject == "Neues aus dem Netzwerk"
+        # Parse the bytes that go over the wire, not the Python object.
+        parsed = message_from_bytes(message.message(policy=email.policy.SMTP).as_bytes())
+        assert parsed.get_content_type() == "multipart/alternative"
+        assert [part.get_content_type() for part in parsed.get_payload()] == [
+            "text/plain",
+            "text/html",
+        ]
+        list_unsubscribe = parsed["List-Unsubscribe"]
+        match = re.fullmatch(
+            r"<(https://portal\.example/newsletter/abmelden/[^/>]+/)>", list_unsubscribe
+        )
+        assert match, list_unsubscribe
+        url = match.group(1)
+        urls.add(url)
+        assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert parsed["List-Id"].endswith("<newsletter.portal.example>")
+        assert re.fullmatch(r"<newsletter\.\d+\.\d+@portal\.example>", parsed["Message-ID"])
+        # The personal links are in both parts, and the address's own.
+        assert url in message.body
+        html = message.alternatives[0][0]
+        assert f'href="{url}"' in html
+        assert "einstellungen/" in message.body and "einstellungen/" in html
+        assert "%%" not in message.body + html + message.subject
+        # Relative links of the body are made absolute for mail.
+        assert f'href="{SITE_URL}/blog/"' in html
+        assert "<strong>alle</strong>" in html
+        assert f"{SITE_URL}{campaign.get_absolute_url()}" in message.body
+
+        # The header's URL takes the one-click POST and unsubscribes this subscriber only.
+        from django.test import Client
+
+        path = url.removeprefix(SITE_URL)
+        response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+        assert response.status_code == 200
+    assert len(urls) == 2
+    assert not Subscriber.objects.confirmed().exists()
+
+
+def test_sections_show_the_selected_posts_and_upcoming_events():
+    SubscriberFactory()
+    post = PostFactory(title="Digitale Bäckerei")
+    withdrawn = PostFactory(title="Zurückgezogen", status="withdrawn")
+    event = EventFactory(title="Netzwerkabend in Bottrop")
+    campaign = CampaignFactory(include_blog=True, include_events=True)
+    campaign.posts.set([post, withdrawn])
+    campaign.events.set([event])
+    send(schedule(campaign))
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert "Neu im Blog" in html and "Nächste Veranstaltungen" in html
+    assert f'href="{SITE_URL}{post.get_absolute_url()}"' in html
+    assert "Digitale Bäckerei" in message.body
+    assert "Zurückgezogen" not in html
+    assert f"{SITE_URL}{event.get_absolute_url()}" in message.body
+    assert "Netzwerkabend in Bottrop" in html
+
+
+def test_sections_can_be_switched_off():
+    SubscriberFactory()
+    campaign = CampaignFactory(include_blog=False, include_events=False)
+    campaign.posts.set([PostFactory()])
+    campaign.events.set([EventFactory()])
+    send(schedule(campaign))
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Neu im Blog" not in html and "Nächste Veranstaltungen" not in html
+
+
+def test_the_preheader_is_hidden_at_the_top_of_the_html():
+    SubscriberFactory()
+    send(schedule(CampaignFactory(preheader="Kurz vorab: drei Termine")))
+    html = mail.outbox[0].alternatives[0][0]
+    assert html.index("Kurz vorab: drei Termine") < html.index("Im Browser lesen")
+    assert "display:none" in html
+
+
+# Who gets it ------------------------------------------------------------------------------------
+
+
+def test_only_confirmed_subscribers_and_only_the_chosen_topic():
+    energy = Topic.objects.get(slug="smart-energy")
+    education = Topic.objects.get(slug="bildung")
+    SubscriberFactory(email="energy@example.org", topics=[energy])
+    SubscriberFactory(email="both@example.org", topics=[energy, education])
+    SubscriberFactory(email="education@example.org", topics=[education])
+    SubscriberFactory(email="none@example.org")
+    SubscriberFactory(email="pending@example.org", status="pending", topics=[energy])
+    SubscriberFactory(email="gone@example.org", status="unsubscribed", topics=[energy])
+
+    send(schedule(CampaignFactory(topic=energy)))
+    assert set(received()) == {"energy@example.org", "both@example.org"}
+
+    mail.outbox.clear()
+    send(schedule(CampaignFactory()))
+    assert set(received()) == {
+        "energy@example.org",
+        "both@example.org",
+        "education@example.org",
+        "none@example.org",
+    }
+
+
+def test_who_unsubscribes_during_the_send_is_skipped(settings, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    subscribers = SubscriberFactory.create_batch(4)
+    campaign = schedule(CampaignFactory())
+    # The deliveries are created; then the last one unsubscribes before their batch.
+    services._start_sending(campaign.pk)
+    services.subscription_cancel(subscriber=subscribers[-1])
+    send(campaign)
+    assert set(received()) == {s.email for s in subscribers[:-1]}
+    assert campaign.status == Campaign.Status.SENT
+    assert (campaign.sent_count, campaign.skipped_count, campaign.total_count) == (3, 1, 4)
+
+
+def test_a_draft_is_not_sent_and_a_sent_campaign_not_again():
+    SubscriberFactory()
+    draft = CampaignFactory()
+    send(draft)
+    assert mail.outbox == [] and not Delivery.objects.exists()
+    campaign = send(schedule(draft))
+    assert len(mail.outbox) == 1
+    assert not services.campaign_schedule(campaign=campaign)
+    send(campaign)
+    assert len(mail.outbox) == 1
+
+
+def test_who_subscribes_after_the_send_does_not_get_it_on_a_retry():
+    SubscriberFactory(email="early@example.org")
+    campaign = send(schedule(CampaignFactory()))
+    SubscriberFactory(email="late@example.org")
+    services.campaign_retry(campaign=campaign)
+    assert received() == Counter({"early@example.org": 1})
+
+
+# Exactly once -----------------------------------------------------------------------------------
+
+
+def test_a_send_interrupted_midway_and_resumed_delivers_each_mail_exactly_once(
+    settings, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", 10)
+    subscribers = SubscriberFactory.create_batch(25)
+    settings.MAILERS = FLAKY
+    FlakyBackend.reset(die_after=13)  # the worker dies in the middle of the second batch
+    campaign = schedule(CampaignFactory())
+
+    result = run(campaign)
+    assert result.status == "FAILED"
+    assert "WorkerDied" in result.errors[0].exception_class_path
+    assert len(mail.outbox) == 13
+    assert campaign.status == Campaign.Status.SENDING
+    assert Delivery.objects.filter(status="sent").count() == 13
+    assert Delivery.objects.filter(status="pending").count() == 12
+    assert campaign.sent_count == 10  # counted after the first batch; the page shows progress
+
+    # The task runs again (the worker restarted, or the stalled-send task enqueued it).
+    FlakyBackend.reset()
+    result = run(campaign)
+    assert result.status == "SUCCESSFUL"
+    assert received() == Counter({s.email: 1 for s in subscribers})
+    assert campaign.status == Campaign.Status.SENT
+    assert (campaign.sent_count, campaign.failed_count, campaign.total_count) == (25, 0, 25)
+    assert FlakyBackend.connections == 2  # one per batch: the 12 left go as 10 + 2
+    # Running it yet again sends nothing.
+    send(campaign)
+    services.campaign_send(campaign_id=campaign.pk)
+    assert len(mail.outbox) == 25
+
+
+def test_a_delivery_marked_sent_is_never_sent_again_even_when_the_campaign_is_reset():
+    subscribers = SubscriberFactory.create_batch(3)
+    campaign = send(schedule(CampaignFactory()))
+    # Even if someone put the campaign back to sending, the delivery rows decide.
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
+    services.campaign_send(campaign_id=campaign.pk)
+    assert received() == Counter({s.email: 1 for s in subscribers})
+    assert Delivery.objects.count() == 3
+
+
+def test_deliveries_are_unique_per_campaign_and_subscriber():
+    from django.db import IntegrityError
+
+    subscriber = SubscriberFactory()
+    campaign = CampaignFactory()
+    Delivery.objects.create(campaign=campaign, subscriber=subscriber)
+    with pytest.raises(IntegrityError):
+        Delivery.objects.create(campaign=campaign, subscriber=subscriber)
+
+
+def test_failures_are_recorded_and_retryable(settings, django_capture_on_commit_callbacks):
+    SubscriberFactory(email="ok@example.org")
+    SubscriberFactory(email="full@example.org")
+    SubscriberFactory(email="other@example.org")
+    settings.MAILERS = FLAKY
+    FlakyBackend.reset(refuse={"full@example.org"})
+    campaign = send(schedule(CampaignFactory()))
+    assert campaign.status == Campaign.Status.SENT
+    assert (campaign.sent_count, campaign.failed_count, campaign.total_count) == (2, 1, 3)
+    failed = Delivery.objects.get(status="failed")
+    assert failed.subscriber.email == "full@example.org"
+    assert "SMTPRecipientsRefused" in failed.error and "550" in failed.error
+    assert failed.attempts == 1
+    assert set(received()) == {"ok@example.org", "other@example.org"}
+
+    FlakyBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaign_retry(campaign=campaign) == 1
+    campaign.refresh_from_db()
+    assert received() == Counter(
+        {"ok@example.org": 1, "other@example.org": 1, "full@example.org": 1}
+    )
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.error) == ("sent", 2, "")
+    assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 3, 0)
+
+
+def test_an_unreachable_server_stops_the_run_with_the_rows_pending(settings, monkeypatch):
+    SubscriberFactory.create_batch(3)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    campaign = schedule(CampaignFactory())
+    result = run(campaign)
+    assert result.status == "FAILED"
+    assert campaign.status == Campaign.Status.SENDING
+    assert Delivery.objects.filter(status="pending").count() == 3
+    assert not Delivery.objects.exclude(attempts=0).exists()
+
+
+def test_stalled_sends_are_enqueued_again(
+    time_machine, settings, django_capture_on_commit_callbacks
+):
+    assert "newsletter.tasks.resume_stalled_campaigns" in settings.PERIODIC_TASKS
+    time_machine.move_to(timezone.now(), tick=False)
+    SubscriberFactory.create_batch(2)
+    stalled = schedule(CampaignFactory())  # its task was lost with a dead worker
+    busy = schedule(CampaignFactory())
+    time_machine.shift(timedelta(minutes=10))
+    Campaign.objects.filter(pk=busy.pk).update(progress_at=timezone.now())
+    time_machine.shift(timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.resume_stalled_campaigns.enqueue().return_value == 1
+    stalled.refresh_from_db()
+    busy.refresh_from_db()
+    assert stalled.status == Campaign.Status.SENT and stalled.sent_count == 2
+    assert busy.status == Campaign.Status.SCHEDULED
+    assert len(mail.outbox) == 2
+
+
+def test_progress_counters_follow_the_deliveries(monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    SubscriberFactory.create_batch(5)
+    campaign = schedule(CampaignFactory())
+    seen = []
+    original = services._update_counts
+
+    def spy(c):
+        original(c)
+        seen.append((c.sent_count, c.total_count))
+
+    monkeypatch.setattr(services, "_update_counts", spy)
+    send(campaign)
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert campaign.pending_count == 0
+
+
+def test_rendering_happens_once_per_run_not_per_recipient(monkeypatch):
+    SubscriberFactory.create_batch(5)
+    calls = []
+    original = emails.render_campaign
+    monkeypatch.setattr(emails, "render_campaign", lambda c: calls.append(c.pk) or original(c))
+    send(schedule(CampaignFactory()))
+    assert len(mail.outbox) == 5
+    assert len(calls) == 1
