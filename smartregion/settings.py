@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "blog",
     "events",
     "newsletter",
-    "search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
