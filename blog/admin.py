@@ -1,16 +1,15 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, Q
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from blog import services
-from blog.forms import RejectForm
 from blog.models import Post, PostImage, Report
 from smartregion import moderation
+from smartregion.admin_decisions import Decision, DecisionAdminMixin
 
 S = Post.Status
 
@@ -44,7 +43,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status_badge",
@@ -61,6 +60,41 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     actions = ["publish", "reject", "withdraw"]
+    decisions = {
+        "publish": Decision(
+            action=_("Ausgewählte Beiträge veröffentlichen"),
+            title=_("Beiträge veröffentlichen"),
+            button=_("Veröffentlichen"),
+            done=ngettext_lazy("%d Beitrag veröffentlicht.", "%d Beiträge veröffentlicht."),
+            states=[S.SUBMITTED, S.CONFIRMED, S.WITHDRAWN, S.REJECTED],
+        ),
+        "reject": Decision(
+            action=_("Ausgewählte Beiträge ablehnen (mit Begründung)"),
+            title=_("Beiträge ablehnen"),
+            button=_("Ablehnen und Begründung senden"),
+            done=ngettext_lazy("%d Beitrag abgelehnt.", "%d Beiträge abgelehnt."),
+            intro=_(
+                "Diese Beiträge werden abgelehnt. Die Einreichenden bekommen Ihre Begründung und "
+                "einen persönlichen Link, um den Beitrag zu überarbeiten:"
+            ),
+            text_label=_("Begründung für die Einreichenden"),
+            states=[S.SUBMITTED, S.CONFIRMED, S.PUBLISHED],
+        ),
+        "withdraw": Decision(
+            action=_("Veröffentlichte Beiträge zurückziehen"),
+            title=_("Beiträge zurückziehen"),
+            button=_("Zurückziehen"),
+            done=ngettext_lazy("%d Beitrag zurückgezogen.", "%d Beiträge zurückgezogen."),
+            states=[S.PUBLISHED],
+        ),
+    }
+    decision_text_field = "reason"
+    decision_skipped = ngettext_lazy(
+        "%d Beitrag übersprungen: Sein Status lässt das nicht zu.",
+        "%d Beiträge übersprungen: Ihr Status lässt das nicht zu.",
+    )
+    decision_refused = _("Das lässt der Status des Beitrags nicht zu.")
+    history_actor = _("System/Einreicher")
     inlines = [PostImageInline, ReportInline]
     readonly_fields = [
         "status",
@@ -138,96 +172,18 @@ class PostAdmin(admin.ModelAdmin):
             _("Original ansehen"),
         )
 
-    @admin.display(description=_("Verlauf"))
-    def history(self, obj):
-        entries = moderation.history(obj)
-        if not entries:
-            return "–"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} · {} → {} · {} {}</li>",
-                (
-                    (
-                        timezone.localtime(e.at).strftime("%d.%m.%Y %H:%M"),
-                        _label(e.from_state),
-                        _label(e.to_state),
-                        e.actor or _("System/Einreicher"),
-                        f"· {e.note}" if e.note else "",
-                    )
-                    for e in entries
-                ),
-            ),
-        )
-
-    @admin.action(description=_("Ausgewählte Beiträge veröffentlichen"), permissions=["change"])
-    def publish(self, request, queryset):
-        done = 0
-        for post in queryset.exclude(status=S.PUBLISHED):
-            try:
-                services.post_publish(post=post, actor=request.user)
-                done += 1
-            except moderation.InvalidTransition:
-                pass
-        self.message_user(
-            request,
-            ngettext("%d Beitrag veröffentlicht.", "%d Beiträge veröffentlicht.", done) % done,
-            messages.SUCCESS,
-        )
-
-    @admin.action(
-        description=_("Ausgewählte Beiträge ablehnen (mit Begründung)"), permissions=["change"]
-    )
-    def reject(self, request, queryset):
-        queryset = queryset.exclude(status__in=[S.REJECTED, S.WITHDRAWN])
-        if "apply" in request.POST:
-            form = RejectForm(request.POST)
-            if form.is_valid():
-                count = 0
-                for post in queryset:
-                    services.post_reject(
-                        post=post, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    count += 1
-                self.message_user(
-                    request,
-                    ngettext("%d Beitrag abgelehnt.", "%d Beiträge abgelehnt.", count) % count,
-                    messages.SUCCESS,
-                )
-                return None
-        else:
-            form = RejectForm()
-        return TemplateResponse(
-            request,
-            "admin/blog/post/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Beiträge ablehnen"),
-                "posts": queryset,
-                "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-        )
-
-    @admin.action(description=_("Veröffentlichte Beiträge zurückziehen"), permissions=["change"])
-    def withdraw(self, request, queryset):
-        count = 0
-        for post in queryset.filter(status=S.PUBLISHED):
+    def decide(self, request, post, decision, text):
+        if decision == "publish":
+            services.post_publish(post=post, actor=request.user)
+        elif decision == "reject":
+            services.post_reject(post=post, actor=request.user, reason=text)
+        elif decision == "withdraw":
             services.post_withdraw(
                 post=post, actor=request.user, note="Zurückgezogen durch die Redaktion"
             )
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d Beitrag zurückgezogen.", "%d Beiträge zurückgezogen.", count) % count,
-            messages.SUCCESS,
-        )
 
-
-def _label(state: str) -> str:
-    return dict(S.choices).get(state, state or "–")
+    def decision_object_label(self, post):
+        return f"{post.title} ({post.author_email})"
 
 
 @admin.register(Report)

@@ -164,13 +164,3 @@ class ReportForm(forms.Form):
     email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse (optional, für Rückfragen)"), required=False
     )
-
-
-class RejectForm(forms.Form):
-    """Admin intermediate page: one reason for all selected posts."""
-
-    reason = forms.CharField(
-        label=_("Begründung für die Einreichenden"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        max_length=4000,
-    )

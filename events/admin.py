@@ -10,64 +10,18 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from events import services
-from events.forms import IMAGE_MIN_WIDTH, MAX_UPLOAD_BYTES, ReasonForm
+from events.forms import IMAGE_MIN_WIDTH, MAX_UPLOAD_BYTES
 from events.models import Event, Registration
 from smartregion import moderation
+from smartregion.admin_decisions import Decision, DecisionAdminMixin, moderation_history
 from smartregion.images import VerifiedImageField
 
 E = Event.Status
 R = Registration.Status
-
-# decision: (title, text required, text label, button, intro)
-DECISIONS = {
-    "reject": (
-        _("Vorschläge ablehnen"),
-        True,
-        _("Begründung für die vorschlagende Person"),
-        _("Ablehnen und Begründung senden"),
-        _(
-            "Diese Vorschläge werden abgelehnt. Wer sie vorgeschlagen hat, bekommt Ihre Begründung per E-Mail:"
-        ),
-    ),
-    "cancel": (
-        _("Veranstaltungen absagen"),
-        False,
-        _("Hinweis zur Absage (optional, steht auf der Seite und in der E-Mail)"),
-        _("Absagen und alle Angemeldeten benachrichtigen"),
-        _(
-            "Diese Veranstaltungen werden abgesagt. Sie bleiben als „abgesagt“ sichtbar, Kalender-Abos "
-            "bekommen die Absage, und alle Angemeldeten (auch Warteliste und Unbestätigte) bekommen "
-            "eine E-Mail. Das lässt sich nicht rückgängig machen."
-        ),
-    ),
-}
-
-
-def _history_html(obj, labels: dict):
-    entries = moderation.history(obj)
-    if not entries:
-        return "–"
-    return format_html(
-        "<ul>{}</ul>",
-        format_html_join(
-            "",
-            "<li>{} · {} → {} · {} {}</li>",
-            (
-                (
-                    timezone.localtime(e.at).strftime("%d.%m.%Y %H:%M"),
-                    labels.get(e.from_state, e.from_state or "–"),
-                    labels.get(e.to_state, e.to_state),
-                    e.actor or _("System/Mitglied"),
-                    f"· {e.note}" if e.note else "",
-                )
-                for e in entries
-            ),
-        ),
-    )
 
 
 def participants_csv(events) -> HttpResponse:
@@ -199,7 +153,7 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -220,6 +174,60 @@ class EventAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organiser"]
     filter_horizontal = ["topics"]
     actions = ["publish", "reject", "cancel_event", "export_participants"]
+    decisions = {
+        "publish": Decision(
+            action=_("Veröffentlichen"),
+            title=_("Veranstaltung veröffentlichen"),
+            button=_("Veröffentlichen"),
+            done=ngettext_lazy(
+                "%d Veranstaltung veröffentlicht.", "%d Veranstaltungen veröffentlicht."
+            ),
+            intro=_("Diese Veranstaltung wird veröffentlicht:"),
+            states=[E.DRAFT, E.SUBMITTED, E.REJECTED],
+            link=_("Veröffentlichen"),
+            done_one=_("Veranstaltung veröffentlicht."),
+        ),
+        "reject": Decision(
+            action=_("Vorschläge ablehnen (mit Begründung)"),
+            title=_("Vorschläge ablehnen"),
+            button=_("Ablehnen und Begründung senden"),
+            done=ngettext_lazy("%d Vorschlag abgelehnt.", "%d Vorschläge abgelehnt."),
+            intro=_(
+                "Diese Vorschläge werden abgelehnt. Wer sie vorgeschlagen hat, bekommt Ihre "
+                "Begründung per E-Mail:"
+            ),
+            text_label=_("Begründung für die vorschlagende Person"),
+            states=[E.SUBMITTED, E.DRAFT],
+            link=_("Ablehnen"),
+            done_one=_("Vorschlag abgelehnt, die Begründung ist verschickt."),
+        ),
+        "cancel_event": Decision(
+            action=_("Absagen (alle Angemeldeten werden benachrichtigt)"),
+            title=_("Veranstaltungen absagen"),
+            button=_("Absagen und alle Angemeldeten benachrichtigen"),
+            done=ngettext_lazy(
+                "%d Veranstaltung abgesagt, die Angemeldeten werden benachrichtigt.",
+                "%d Veranstaltungen abgesagt, die Angemeldeten werden benachrichtigt.",
+            ),
+            intro=_(
+                "Diese Veranstaltungen werden abgesagt. Sie bleiben als „abgesagt“ sichtbar, "
+                "Kalender-Abos bekommen die Absage, und alle Angemeldeten (auch Warteliste und "
+                "Unbestätigte) bekommen eine E-Mail. Das lässt sich nicht rückgängig machen."
+            ),
+            text_label=_("Hinweis zur Absage (optional, steht auf der Seite und in der E-Mail)"),
+            text_required=False,
+            states=[E.PUBLISHED],
+            link=_("Absagen"),
+            done_one=_("Veranstaltung abgesagt, die Angemeldeten werden benachrichtigt."),
+        ),
+    }
+    decision_related = ("proposed_by",)
+    decision_skipped = ngettext_lazy(
+        "%d Veranstaltung übersprungen: Ihr Status lässt das nicht zu.",
+        "%d Veranstaltungen übersprungen: Ihr Status lässt das nicht zu.",
+    )
+    decision_refused = _("Das lässt der Status der Veranstaltung nicht zu.")
+    history_actor = _("System/Mitglied")
     inlines = [RegistrationInline]
     readonly_fields = [
         "status",
@@ -276,11 +284,6 @@ class EventAdmin(admin.ModelAdmin):
                 view(self.move_up_view),
                 name="events_event_move_up",
             ),
-            path(
-                "<int:pk>/entscheiden/<str:decision>/",
-                view(self.decide_view),
-                name="events_event_decide",
-            ),
             *super().get_urls(),
         ]
 
@@ -297,10 +300,6 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("Warteliste"), ordering="waitlist_count")
     def waitlist(self, obj):
         return obj.waitlist_count or ""
-
-    @admin.display(description=_("Verlauf"))
-    def history(self, obj):
-        return _history_html(obj, dict(E.choices))
 
     @admin.display(description=_("Bild"))
     def image_preview(self, obj):
@@ -326,22 +325,8 @@ class EventAdmin(admin.ModelAdmin):
             ),
             (reverse("admin:events_event_participants_csv", args=[obj.pk]), _("CSV-Export")),
             (obj.get_absolute_url(), _("Seite ansehen") if obj.is_public else _("Vorschau")),
+            *self.decision_link_items(obj),
         ]
-        if obj.status in (E.DRAFT, E.SUBMITTED, E.REJECTED):
-            items.append(
-                (
-                    reverse("admin:events_event_decide", args=[obj.pk, "publish"]),
-                    _("Veröffentlichen"),
-                )
-            )
-        if obj.status == E.SUBMITTED:
-            items.append(
-                (reverse("admin:events_event_decide", args=[obj.pk, "reject"]), _("Ablehnen"))
-            )
-        if obj.status == E.PUBLISHED:
-            items.append(
-                (reverse("admin:events_event_decide", args=[obj.pk, "cancel"]), _("Absagen"))
-            )
         return format_html_join(" · ", '<a href="{}">{}</a>', items)
 
     def save_model(self, request, obj, form, change):
@@ -369,97 +354,22 @@ class EventAdmin(admin.ModelAdmin):
 
     # State changes: always through the services, which log who, when and why.
 
-    def _apply(self, request, event, decision, text="") -> bool:
-        try:
-            if decision == "publish":
-                services.event_publish(event=event, actor=request.user)
-            elif decision == "reject":
-                services.event_reject(event=event, actor=request.user, reason=text)
-            elif decision == "cancel":
-                services.event_cancel(event=event, actor=request.user, note=text)
-        except moderation.InvalidTransition:
-            return False
-        return True
+    def decide(self, request, event, decision, text):
+        if decision == "publish":
+            services.event_publish(event=event, actor=request.user)
+        elif decision == "reject":
+            services.event_reject(event=event, actor=request.user, reason=text)
+        elif decision == "cancel_event":
+            services.event_cancel(event=event, actor=request.user, note=text)
 
-    def _run(self, request, queryset, decision, text=""):
-        done = skipped = 0
-        for event in queryset.select_related("proposed_by"):
-            if self._apply(request, event, decision, text):
-                done += 1
-            else:
-                skipped += 1
-        texts = {
-            "publish": ngettext(
-                "%d Veranstaltung veröffentlicht.", "%d Veranstaltungen veröffentlicht.", done
-            ),
-            "reject": ngettext("%d Vorschlag abgelehnt.", "%d Vorschläge abgelehnt.", done),
-            "cancel": ngettext(
-                "%d Veranstaltung abgesagt, die Angemeldeten werden benachrichtigt.",
-                "%d Veranstaltungen abgesagt, die Angemeldeten werden benachrichtigt.",
-                done,
-            ),
-        }
-        self.message_user(
-            request, texts[decision] % done, messages.SUCCESS if done else messages.WARNING
+    def decision_object_label(self, event):
+        label = (
+            f"{event.title} ({timezone.localtime(event.starts_at).strftime('%d.%m.%Y %H:%M')}, "
+            f"{event.get_status_display()})"
         )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d Veranstaltung übersprungen: Ihr Status lässt das nicht zu.",
-                    "%d Veranstaltungen übersprungen: Ihr Status lässt das nicht zu.",
-                    skipped,
-                )
-                % skipped,
-                messages.WARNING,
-            )
-
-    def _intermediate(self, request, events, decision, form, *, from_changelist: bool):
-        title, _required, _label, button, intro = DECISIONS[decision]
-        return TemplateResponse(
-            request,
-            "admin/events/event/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "intro": intro,
-                "events": events,
-                "decision": decision,
-                "button": button,
-                "form": form,
-                "from_changelist": from_changelist,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-        )
-
-    def _text_action(self, request, queryset, decision, allowed):
-        queryset = queryset.filter(status__in=allowed)
-        _title, required, label, _button, _intro = DECISIONS[decision]
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST, label=label, required=required)
-            if form.is_valid():
-                self._run(request, queryset, decision, form.cleaned_data["text"])
-                return None
-        else:
-            form = ReasonForm(label=label, required=required)
-        return self._intermediate(request, queryset, decision, form, from_changelist=True)
-
-    @admin.action(description=_("Veröffentlichen"), permissions=["change"])
-    def publish(self, request, queryset):
-        self._run(
-            request, queryset.filter(status__in=[E.DRAFT, E.SUBMITTED, E.REJECTED]), "publish"
-        )
-
-    @admin.action(description=_("Vorschläge ablehnen (mit Begründung)"), permissions=["change"])
-    def reject(self, request, queryset):
-        return self._text_action(request, queryset, "reject", [E.SUBMITTED, E.DRAFT])
-
-    @admin.action(
-        description=_("Absagen (alle Angemeldeten werden benachrichtigt)"), permissions=["change"]
-    )
-    def cancel_event(self, request, queryset):
-        return self._text_action(request, queryset, "cancel", [E.PUBLISHED])
+        if event.proposed_by:
+            label += f" – {_('vorgeschlagen von')} {event.proposed_by.email}"
+        return label
 
     @admin.action(description=_("Teilnehmende als CSV exportieren"), permissions=["view"])
     def export_participants(self, request, queryset):
@@ -532,54 +442,6 @@ class EventAdmin(admin.ModelAdmin):
                 )
         return redirect("admin:events_event_participants", event.pk)
 
-    def decide_view(self, request, pk: int, decision: str):
-        """From an event's change page: publish at once; reject and cancel after a confirmation
-        page with a text."""
-        event = get_object_or_404(Event.objects.select_related("proposed_by"), pk=pk)
-        if decision not in {"publish", *DECISIONS} or not self.has_change_permission(
-            request, event
-        ):
-            raise PermissionDenied
-        if decision == "publish":
-            if request.method != "POST":
-                return TemplateResponse(
-                    request,
-                    "admin/events/event/decide.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "title": _("Veranstaltung veröffentlichen"),
-                        "intro": _("Diese Veranstaltung wird veröffentlicht:"),
-                        "events": [event],
-                        "decision": decision,
-                        "button": _("Veröffentlichen"),
-                        "form": None,
-                        "from_changelist": False,
-                        "opts": self.model._meta,
-                    },
-                )
-            form = None
-        else:
-            _title, required, label, _button, _intro = DECISIONS[decision]
-            form = ReasonForm(request.POST or None, label=label, required=required)
-        if request.method == "POST" and (form is None or form.is_valid()):
-            text = form.cleaned_data["text"] if form else ""
-            if self._apply(request, event, decision, text):
-                self._run_message(request, decision)
-            else:
-                self.message_user(
-                    request, _("Das lässt der Status der Veranstaltung nicht zu."), messages.ERROR
-                )
-            return redirect("admin:events_event_change", event.pk)
-        return self._intermediate(request, [event], decision, form, from_changelist=False)
-
-    def _run_message(self, request, decision):
-        texts = {
-            "publish": _("Veranstaltung veröffentlicht."),
-            "reject": _("Vorschlag abgelehnt, die Begründung ist verschickt."),
-            "cancel": _("Veranstaltung abgesagt, die Angemeldeten werden benachrichtigt."),
-        }
-        self.message_user(request, texts[decision], messages.SUCCESS)
-
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
@@ -608,7 +470,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Verlauf"))
     def history(self, obj):
-        return _history_html(obj, dict(R.choices))
+        return moderation_history(obj, system=_("System/Mitglied"))
 
     @admin.action(description=_("Von der Warteliste nachrücken lassen"), permissions=["change"])
     def move_up(self, request, queryset):

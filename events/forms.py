@@ -162,14 +162,3 @@ class EventProposalForm(forms.ModelForm):
                 "image_alt", _("Bitte beschreiben Sie das Bild mit einem Alternativtext.")
             )
         return cleaned
-
-
-class ReasonForm(forms.Form):
-    """Admin intermediate pages: a reason for a rejection, a note for a cancellation."""
-
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), max_length=4000)
-
-    def __init__(self, *args, label="", required=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["text"].label = label
-        self.fields["text"].required = required

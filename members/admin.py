@@ -1,17 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from members import services
-from members.forms import LOGO_HELP, LOGO_MAX_BYTES, ReasonForm
+from members.forms import LOGO_HELP, LOGO_MAX_BYTES
 from members.models import (
     Application,
     ApplicationMessage,
@@ -21,6 +18,7 @@ from members.models import (
     User,
 )
 from smartregion import moderation
+from smartregion.admin_decisions import Decision, DecisionAdminMixin
 from smartregion.images import VerifiedImageField
 
 A = Application.Status
@@ -44,48 +42,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-def _history_html(obj, labels: dict):
-    entries = moderation.history(obj)
-    if not entries:
-        return "–"
-    return format_html(
-        "<ul>{}</ul>",
-        format_html_join(
-            "",
-            "<li>{} · {} → {} · {} {}</li>",
-            (
-                (
-                    timezone.localtime(e.at).strftime("%d.%m.%Y %H:%M"),
-                    labels.get(e.from_state, e.from_state or "–"),
-                    labels.get(e.to_state, e.to_state),
-                    e.actor or _("System/Antragsteller"),
-                    f"· {e.note}" if e.note else "",
-                )
-                for e in entries
-            ),
-        ),
-    )
-
-
 # Applications ------------------------------------------------------------------------------------
-
-DECISIONS = {
-    # action: (title, needs text, text label, button)
-    "review": (_("Prüfung beginnen"), False, "", _("Prüfung beginnen")),
-    "approve": (_("Antrag annehmen"), False, "", _("Annehmen und Mitgliedschaft anlegen")),
-    "ask": (
-        _("Rückfrage stellen"),
-        True,
-        _("Ihre Frage an die antragstellende Person"),
-        _("Rückfrage senden"),
-    ),
-    "reject": (
-        _("Antrag ablehnen"),
-        True,
-        _("Begründung für die antragstellende Person"),
-        _("Ablehnen und Begründung senden"),
-    ),
-}
 
 
 class ApplicationMessageInline(admin.TabularInline):
@@ -104,7 +61,7 @@ class ApplicationMessageInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "organisation_name",
         "status",
@@ -121,6 +78,65 @@ class ApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     actions = ["start_review", "approve", "ask", "reject"]
+    decisions = {
+        "start_review": Decision(
+            action=_("Prüfung beginnen"),
+            title=_("Prüfung beginnen"),
+            button=_("Prüfung beginnen"),
+            done=ngettext_lazy("%d Antrag in Prüfung.", "%d Anträge in Prüfung."),
+            intro=_("Die Prüfung dieser Anträge beginnt:"),
+            states=[A.SUBMITTED, A.QUESTION],
+            link=_("Prüfung beginnen"),
+        ),
+        "approve": Decision(
+            action=_("Annehmen (Organisation und Mitgliedschaft anlegen)"),
+            title=_("Antrag annehmen"),
+            button=_("Annehmen und Mitgliedschaft anlegen"),
+            done=ngettext_lazy(
+                "%d Antrag angenommen, Mitgliedschaft angelegt.",
+                "%d Anträge angenommen, Mitgliedschaften angelegt.",
+            ),
+            intro=_(
+                "Diese Anträge werden angenommen: Organisation und Mitgliedschaft werden angelegt, "
+                "die antragstellende Person verwaltet die Organisation und bekommt eine E-Mail."
+            ),
+            states=Application.OPEN_STATES,
+            link=_("Antrag annehmen"),
+        ),
+        "ask": Decision(
+            action=_("Rückfrage stellen (mit Text)"),
+            title=_("Rückfrage stellen"),
+            button=_("Rückfrage senden"),
+            done=ngettext_lazy("%d Rückfrage gesendet.", "%d Rückfragen gesendet."),
+            intro=_(
+                "Die antragstellende Person bekommt Ihre Frage per E-Mail und antwortet in ihrem "
+                "Bereich:"
+            ),
+            text_label=_("Ihre Frage an die antragstellende Person"),
+            states=Application.OPEN_STATES,
+            link=_("Rückfrage stellen"),
+        ),
+        "reject": Decision(
+            action=_("Ablehnen (mit Begründung)"),
+            title=_("Antrag ablehnen"),
+            button=_("Ablehnen und Begründung senden"),
+            done=ngettext_lazy("%d Antrag abgelehnt.", "%d Anträge abgelehnt."),
+            intro=_(
+                "Diese Anträge werden abgelehnt. Die antragstellende Person bekommt Ihre "
+                "Begründung per E-Mail:"
+            ),
+            text_label=_("Begründung für die antragstellende Person"),
+            states=Application.OPEN_STATES,
+            link=_("Antrag ablehnen"),
+        ),
+    }
+    decision_related = ("applicant",)
+    decision_skipped = ngettext_lazy(
+        "%d Antrag übersprungen: Sein Status lässt das nicht zu.",
+        "%d Anträge übersprungen: Ihr Status lässt das nicht zu.",
+    )
+    decision_refused = _("Das lässt der Status des Antrags nicht zu.")
+    history_actor = _("System/Antragsteller")
     inlines = [ApplicationMessageInline]
     declared = ["criterion_region", "criterion_digital", "criterion_sharing", "criterion_terms"]
     readonly_fields = [
@@ -197,16 +213,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # applications come in through /mitglieder/bewerben/
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/entscheiden/<str:decision>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="members_application_decide",
-            ),
-            *super().get_urls(),
-        ]
-
     @admin.display(description=_("Prüfliste"), boolean=True)
     def checklist_done(self, obj):
         return obj.check_region and obj.check_digital and obj.check_sharing and obj.check_terms
@@ -246,150 +252,29 @@ class ApplicationAdmin(admin.ModelAdmin):
             existing,
         )
 
-    @admin.display(description=_("Verlauf"))
-    def history(self, obj):
-        return _history_html(obj, dict(A.choices))
-
     @admin.display(description=_("Aktionen"))
     def decision_links(self, obj):
         if not obj.is_open:
             return _("Entschieden.")
-        names = ["approve", "ask", "reject"]
-        if obj.status in (A.SUBMITTED, A.QUESTION):
-            names.insert(0, "review")
-        return format_html_join(
-            " · ",
-            '<a href="{}">{}</a>',
-            (
-                (
-                    reverse("admin:members_application_decide", args=[obj.pk, name]),
-                    DECISIONS[name][0],
-                )
-                for name in names
-            ),
-        )
+        return format_html_join(" · ", '<a href="{}">{}</a>', self.decision_link_items(obj))
 
     # The decisions: one service call per application; state changes never happen elsewhere.
 
-    def _apply(self, request, application, decision, text="") -> bool:
-        try:
-            if decision == "review":
-                services.application_start_review(application=application, actor=request.user)
-            elif decision == "approve":
-                services.application_approve(application=application, actor=request.user)
-            elif decision == "ask":
-                services.application_ask(application=application, actor=request.user, question=text)
-            elif decision == "reject":
-                services.application_reject(
-                    application=application, actor=request.user, reason=text
-                )
-        except moderation.InvalidTransition:
-            return False
-        return True
+    def decide(self, request, application, decision, text):
+        if decision == "start_review":
+            services.application_start_review(application=application, actor=request.user)
+        elif decision == "approve":
+            services.application_approve(application=application, actor=request.user)
+        elif decision == "ask":
+            services.application_ask(application=application, actor=request.user, question=text)
+        elif decision == "reject":
+            services.application_reject(application=application, actor=request.user, reason=text)
 
-    def _done_message(self, request, decision, done, skipped):
-        texts = {
-            "review": ngettext("%d Antrag in Prüfung.", "%d Anträge in Prüfung.", done),
-            "approve": ngettext(
-                "%d Antrag angenommen, Mitgliedschaft angelegt.",
-                "%d Anträge angenommen, Mitgliedschaften angelegt.",
-                done,
-            ),
-            "ask": ngettext("%d Rückfrage gesendet.", "%d Rückfragen gesendet.", done),
-            "reject": ngettext("%d Antrag abgelehnt.", "%d Anträge abgelehnt.", done),
-        }
-        self.message_user(
-            request, texts[decision] % done, messages.SUCCESS if done else messages.WARNING
+    def decision_object_label(self, application):
+        return (
+            f"{application.organisation_name} "
+            f"({application.applicant.email}, {application.get_status_display()})"
         )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d Antrag übersprungen: Sein Status lässt das nicht zu.",
-                    "%d Anträge übersprungen: Ihr Status lässt das nicht zu.",
-                    skipped,
-                )
-                % skipped,
-                messages.WARNING,
-            )
-
-    def _run(self, request, queryset, decision, text=""):
-        done = skipped = 0
-        for application in queryset.select_related("applicant"):
-            if self._apply(request, application, decision, text):
-                done += 1
-            else:
-                skipped += 1
-        self._done_message(request, decision, done, skipped)
-
-    def _intermediate(self, request, applications, decision, form, *, from_changelist: bool):
-        title, needs_text, _label, button = DECISIONS[decision]
-        return TemplateResponse(
-            request,
-            "admin/members/application/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "applications": applications,
-                "decision": decision,
-                "needs_text": needs_text,
-                "button": button,
-                "form": form,
-                "from_changelist": from_changelist,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-        )
-
-    def _text_action(self, request, queryset, decision):
-        queryset = queryset.filter(status__in=Application.OPEN_STATES)
-        label = DECISIONS[decision][2]
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST, label=label)
-            if form.is_valid():
-                self._run(request, queryset, decision, form.cleaned_data["text"])
-                return None
-        else:
-            form = ReasonForm(label=label)
-        return self._intermediate(request, queryset, decision, form, from_changelist=True)
-
-    @admin.action(description=_("Prüfung beginnen"), permissions=["change"])
-    def start_review(self, request, queryset):
-        self._run(request, queryset, "review")
-
-    @admin.action(
-        description=_("Annehmen (Organisation und Mitgliedschaft anlegen)"), permissions=["change"]
-    )
-    def approve(self, request, queryset):
-        self._run(request, queryset, "approve")
-
-    @admin.action(description=_("Rückfrage stellen (mit Text)"), permissions=["change"])
-    def ask(self, request, queryset):
-        return self._text_action(request, queryset, "ask")
-
-    @admin.action(description=_("Ablehnen (mit Begründung)"), permissions=["change"])
-    def reject(self, request, queryset):
-        return self._text_action(request, queryset, "reject")
-
-    def decide_view(self, request, pk: int, decision: str):
-        """One application, from its change page: confirm (and give a text), then decide."""
-        application = get_object_or_404(Application.objects.select_related("applicant"), pk=pk)
-        if decision not in DECISIONS:
-            raise PermissionDenied
-        if not self.has_change_permission(request, application):
-            raise PermissionDenied
-        title, needs_text, label, _button = DECISIONS[decision]
-        form = ReasonForm(request.POST or None, label=label) if needs_text else None
-        if request.method == "POST" and (form is None or form.is_valid()):
-            text = form.cleaned_data["text"] if form else ""
-            if self._apply(request, application, decision, text):
-                self._done_message(request, decision, 1, 0)
-            else:
-                self.message_user(
-                    request, _("Das lässt der Status des Antrags nicht zu."), messages.ERROR
-                )
-            return redirect("admin:members_application_change", application.pk)
-        return self._intermediate(request, [application], decision, form, from_changelist=False)
 
 
 moderation.register_queue(
@@ -624,7 +509,7 @@ class FoundingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "organisation",
@@ -638,6 +523,28 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     ordering = ["-member_since", "-number"]
     actions = ["revoke"]
+    decisions = {
+        "revoke": Decision(
+            action=_("Widerrufen (mit Begründung)"),
+            title=_("Mitgliedschaften widerrufen"),
+            button=_("Widerrufen und Begründung senden"),
+            done=ngettext_lazy("%d Mitgliedschaft widerrufen.", "%d Mitgliedschaften widerrufen."),
+            intro=_(
+                "Diese Mitgliedschaften werden widerrufen. Ihre Siegel werden sofort ungültig, die "
+                "Prüfseite zeigt „widerrufen“ und die Verwaltenden bekommen Ihre Begründung per "
+                "E-Mail:"
+            ),
+            text_label=_("Begründung für die Organisation"),
+            states=[M.ACTIVE, M.EXPIRED],
+        ),
+    }
+    decision_related = ("organisation",)
+    decision_skipped = ngettext_lazy(
+        "%d Mitgliedschaft übersprungen: Ihr Status lässt das nicht zu.",
+        "%d Mitgliedschaften übersprungen: Ihr Status lässt das nicht zu.",
+    )
+    decision_refused = _("Das lässt der Status der Mitgliedschaft nicht zu.")
+    history_actor = _("System/Antragsteller")
     fields = [
         "organisation",
         "number",
@@ -687,10 +594,6 @@ class MembershipAdmin(admin.ModelAdmin):
             )
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
-    @admin.display(description=_("Verlauf"))
-    def history(self, obj):
-        return _history_html(obj, dict(M.choices))
-
     def save_model(self, request, obj, form, change):
         """Staff may change the validity; the seal is regenerated and an expired membership whose
         new end lies ahead becomes active again (recorded in the history)."""
@@ -706,41 +609,12 @@ class MembershipAdmin(admin.ModelAdmin):
                 note="Gültigkeit durch die Redaktion geändert",
             )
 
-    @admin.action(description=_("Widerrufen (mit Begründung)"), permissions=["change"])
-    def revoke(self, request, queryset):
-        queryset = queryset.exclude(status=M.REVOKED).select_related("organisation")
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST, label=_("Begründung für die Organisation"))
-            if form.is_valid():
-                count = 0
-                for membership in queryset:
-                    services.membership_revoke(
-                        membership=membership, actor=request.user, reason=form.cleaned_data["text"]
-                    )
-                    count += 1
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%d Mitgliedschaft widerrufen.", "%d Mitgliedschaften widerrufen.", count
-                    )
-                    % count,
-                    messages.SUCCESS,
-                )
-                return None
-        else:
-            form = ReasonForm(label=_("Begründung für die Organisation"))
-        return TemplateResponse(
-            request,
-            "admin/members/membership/revoke.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Mitgliedschaften widerrufen"),
-                "memberships": queryset,
-                "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-        )
+    def decide(self, request, membership, decision, text):
+        if decision == "revoke":
+            services.membership_revoke(membership=membership, actor=request.user, reason=text)
+
+    def decision_object_label(self, membership):
+        return f"{membership.number} · {membership.organisation.name}"
 
 
 @admin.register(Invitation)

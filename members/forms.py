@@ -223,16 +223,3 @@ class InviteForm(forms.Form):
         if self.organisation.invitations.filter(email__iexact=email, accepted_at=None).exists():
             raise ValidationError(_("An diese Adresse ist bereits eine Einladung unterwegs."))
         return email
-
-
-class ReasonForm(forms.Form):
-    """Admin intermediate pages: the question, the reason for rejection or revocation."""
-
-    text = forms.CharField(
-        label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6, "cols": 80})
-    )
-
-    def __init__(self, *args, label=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["text"].label = label
