@@ -18,6 +18,9 @@ from blog.models import Post, PostImage
 from smartregion.fragments import cached, cached_fragment, clock_minute, content_version
 from smartregion.models import Municipality, Topic
 from smartregion.ratelimit import client_ip, hit
+from smartregion.search import engine, vocabulary
+from smartregion.search.models import Document
+from smartregion.search.query import Query, clean
 from smartregion.signing import BadToken, read_token
 
 PAGE_SIZE = 12
@@ -44,27 +47,58 @@ def _render_list(request: HttpRequest) -> dict:
     municipalities = list(Municipality.objects.all())
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
     municipality = next((m for m in municipalities if m.slug == request.GET.get("ort")), None)
-    posts = Post.objects.published().for_cards().order_by("-published_at", "-pk")
-    if topic:
-        posts = posts.filter(topics=topic)
-    if municipality:
-        posts = posts.filter(municipality=municipality)
-    paginator = Paginator(posts, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    query = Query(clean(request.GET.get("q")))
     context = {
-        "page_obj": page_obj,
-        "posts": page_obj.object_list,
-        "page_range": paginator.get_elided_page_range(page_obj.number),
         "topics": topics,
         "municipalities": municipalities,
         "active_topic": topic,
         "active_municipality": municipality,
+        "query": query.text,
     }
+    if query:
+        context.update(_search_posts(request, query, topic, municipality))
+    else:
+        posts = Post.objects.published().for_cards().order_by("-published_at", "-pk")
+        if topic:
+            posts = posts.filter(topics=topic)
+        if municipality:
+            posts = posts.filter(municipality=municipality)
+        paginator = Paginator(posts, PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context.update(
+            {
+                "page_obj": page_obj,
+                "posts": page_obj.object_list,
+                "page_range": paginator.get_elided_page_range(page_obj.number),
+            }
+        )
     title = " · ".join(
-        [_("Blog „Ideenreich durch die Krise“")] + [f.name for f in (topic, municipality) if f]
+        [_("Blog „Ideenreich durch die Krise“")]
+        + ([f"„{query.text[:60]}“"] if query else [])
+        + [f.name for f in (topic, municipality) if f]
     )
     html = render_to_string("blog/post_list.html#listing", context, request=request)
     return {"title": title, "html": html}
+
+
+def _search_posts(request: HttpRequest, query: Query, topic, municipality) -> dict:
+    """Published posts matching ``query`` within the filters, best first (search/engine.py)."""
+    found = engine.candidates(
+        query,
+        kinds=[Document.Kind.POST],
+        municipality_id=municipality.pk if municipality else None,
+        topic_id=topic.pk if topic else None,
+    )
+    page_obj, page_range = engine.paginate(found.hits, request.GET.get("page"))
+    hits = engine.attach_objects(list(page_obj.object_list), query)
+    return {
+        "page_obj": page_obj,
+        "posts": [hit.obj for hit in hits],
+        "page_range": page_range,
+        "capped": found.capped,
+        # Nothing found: perhaps a typo ("Meinten Sie …?").
+        "suggestion": None if found.hits else vocabulary.correction(query.text),
+    }
 
 
 def _video_csp(response: HttpResponse, post: Post) -> HttpResponse:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "blog",
     "events",
     "newsletter",
+    "smartregion.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -269,6 +270,7 @@ PERIODIC_TASKS = [
     "newsletter.tasks.resume_stalled_campaigns",
     "events.tasks.send_reminders",
     "events.tasks.purge_unconfirmed_registrations",
+    "smartregion.search.tasks.refresh_vocabulary",
 ]
 
 # Membership defaults (the network's exact rules are not fixed yet; see README).

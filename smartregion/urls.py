@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from smartregion import views
+from smartregion.search import views as search_views
 from smartregion.sitemaps import sitemaps
 
 # The admin logs in through allauth's login: the same rate limits, MFA and email verification.
@@ -22,6 +23,7 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
     path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
+    path("suche/", search_views.results, name="search"),
 ]
 
 if settings.DEBUG:

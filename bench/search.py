@@ -1,0 +1,239 @@
+"""Benchmark of /suche/ with 10,000 and 100,000 realistic German posts (1,000,000 with --million).
+
+    make bench                        # all benchmarks, through the project's database wrapper
+    .venv/bin/python bench/search.py  # this one; starts the project-local PostgreSQL if needed
+
+It works in its own database (``smartregion_bench_search`` on the same server as DATABASE_URL,
+or on the project-local cluster), never in the development database. For each size it
+
+1. adds generated posts until there are that many (``search.corpus``, deterministic, so a
+   database filled before is reused; a larger one is trimmed), runs VACUUM ANALYZE on the index
+   (as autovacuum would after a bulk load; the search asks the planner for its estimates) and
+   rebuilds the vocabulary for „Meinten Sie“;
+2. requests each of 20 realistic queries once to warm up, then ``--rounds`` times, interleaved;
+3. prints p50 and p95 of the server time per query and whether it meets the target: p95 under
+   50 ms up to 100,000 posts, under 150 ms at 1,000,000.
+
+Server time is the time of ``django.test.Client.get()`` in this process with production-like
+settings (DEBUG off, manifest static files): URL resolution, middleware, view, SQL, template
+rendering; no network and no HTTP parsing (bench/blog.py measures those under gunicorn). It
+exits 0 when targets fail (it is a measurement) and non-zero only when it could not measure.
+"""
+
+import argparse
+import math
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, sys.path[0] is bench/, where this file would shadow the "search" app.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = os.environ.get("BENCH_SEARCH_DB_NAME", "smartregion_bench_search")
+SIZES = [10_000, 100_000]
+MILLION = 1_000_000
+TARGET_MS = {10_000: 50, 100_000: 50, MILLION: 150}
+SEED = 1
+
+# What people type: common words, rare words, phrases, exclusion, OR, typos, umlaut spellings,
+# and a search narrowed by facets. (label, query string)
+QUERIES = [
+    ("common word", "q=Digitalisierung"),
+    ("common word", "q=Unternehmen"),
+    ("very common word", "q=Region"),
+    ("very common word", "q=Krise"),
+    ("rare word", "q=Telemedizin"),
+    ("very rare word", "q=Taubenzucht"),
+    ("place", "q=Gelsenkirchen"),
+    ("two words", "q=k%C3%BCnstliche+Intelligenz"),
+    ("two words", "q=Ladeinfrastruktur+Bottrop"),
+    ("phrase", "q=%22digitale+Verwaltung%22"),
+    ("phrase", "q=%22kleine+Unternehmen%22"),
+    ("phrase, 3 words", "q=%22Netzwerk+SMART+REGION%22"),
+    ("hyphenated", "q=E-Rechnung"),
+    ("exclusion", "q=Digitalisierung+-Region"),
+    ("OR", "q=Telemedizin+OR+Pflege"),
+    ("typo", "q=Digitalisirung"),
+    ("typo", "q=Verwaltnug"),
+    ("umlaut as ue", "q=Buergerportal"),
+    ("umlaut as oe", "q=Foerderprogramm"),
+    ("facets", "q=Digitalisierung&thema=egovernment&ort=gelsenkirchen"),
+]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=30, help="timed requests per query")
+    parser.add_argument(
+        "--million", action="store_true", help="also 1,000,000 posts (filling takes long)"
+    )
+    parser.add_argument(
+        "--sizes", help="comma-separated sizes instead of 10000,100000 (e.g. 100000)"
+    )
+    return parser.parse_args(argv)
+
+
+def bench_environment(database_url: str, static_root: str) -> dict:
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.support.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        LOG_LEVEL="WARNING",
+        BENCH_STATIC_ROOT=static_root,
+        # Filling and ANALYZE of a million posts take longer than the site's 15 s.
+        DATABASE_STATEMENT_TIMEOUT_MS="0",
+    )
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return math.nan
+    return sorted_values[max(1, math.ceil(q * len(sorted_values))) - 1]
+
+
+def fill(size: int) -> None:
+    from django.db import connection
+
+    from smartregion.search.corpus import generate_posts, generated_count, trim_generated
+    from smartregion.search.vocabulary import refresh
+
+    if generated_count() > size:
+        print(f"  removing {trim_generated(size):,} posts from an earlier, larger run", flush=True)
+    missing = size - generated_count()
+    if missing > 0:
+        started = time.monotonic()
+
+        def progress(done: int) -> None:
+            if done % 50_000 == 0 or done == missing:
+                print(f"  {done:,} of {missing:,} posts written", flush=True)
+
+        generate_posts(missing, seed=SEED, progress=progress)
+        print(f"  filled in {time.monotonic() - started:.0f} s")
+    with connection.cursor() as cursor:
+        # Autovacuum would do this after a bulk load (or a trim) a little later.
+        cursor.execute("VACUUM ANALYZE search_document")
+    words = refresh()
+    print(f"Database {BENCH_DB}: {generated_count():,} generated posts, {words:,} words.")
+
+
+def measure(rounds: int) -> dict[str, dict]:
+    import re
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    info = {}
+    for _, query in QUERIES:  # warm-up, and what each query finds
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/suche/?" + query)
+        if response.status_code != 200:
+            raise RuntimeError(f"/suche/?{query} answered {response.status_code}")
+        html = response.content.decode()
+        status = re.search(r'<p class="meta">([^<]*Treffer[^<]*)</p>', html)
+        found = status.group(1).split(",")[0] if status else "keine Treffer"
+        if "Stattdessen zeigen wir Ergebnisse" in html:
+            found += " (korrigiert)"
+        info[query] = {"found": found, "queries": len(queries), "times": []}
+    for _ in range(rounds):
+        for _, query in QUERIES:
+            started = time.perf_counter()
+            client.get("/suche/?" + query)
+            info[query]["times"].append(time.perf_counter() - started)
+    return info
+
+
+def report(size: int, info: dict[str, dict]) -> bool:
+    target = TARGET_MS[size]
+    header = ["query", "kind", "found", "SQL", "p50 ms", "p95 ms", f"p95 < {target} ms"]
+    rows = []
+    passed = True
+    for label, query in QUERIES:
+        times = sorted(info[query]["times"])
+        p50, p95 = 1000 * percentile(times, 0.5), 1000 * percentile(times, 0.95)
+        ok = p95 < target
+        passed = passed and ok
+        shown = query.replace("%22", '"').replace("+", " ").replace("%C3%BC", "ü")
+        row = [shown[2:], label, info[query]["found"], str(info[query]["queries"])]
+        rows.append([*row, f"{p50:.1f}", f"{p95:.1f}", "PASS" if ok else "FAIL"])
+    widths = [max(len(c) for c in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    print(f"\n{size:,} posts")
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    all_times = sorted(t for q in info.values() for t in q["times"])
+    print(
+        f"All {len(all_times)} requests: p50 {1000 * percentile(all_times, 0.5):.1f} ms, "
+        f"p95 {1000 * percentile(all_times, 0.95):.1f} ms. "
+        + ("All queries meet the target." if passed else "Some queries miss the target.")
+    )
+    return passed
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if not os.environ.get("DATABASE_URL"):
+        from bench.support.database import reexec_with_devdb
+
+        return reexec_with_devdb(Path(__file__).resolve(), BENCH_DB)
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt))
+
+    from bench.support.database import use_bench_database
+
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
+    if args.million and MILLION not in sizes:
+        sizes.append(MILLION)
+    for size in sizes:
+        TARGET_MS.setdefault(size, 50 if size <= 100_000 else 150)
+    with tempfile.TemporaryDirectory(prefix="smartregion-bench-") as tmp:
+        os.environ.update(
+            bench_environment(use_bench_database(os.environ["DATABASE_URL"], BENCH_DB), tmp)
+        )
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(
+            f"Server time in-process (django.test.Client), {args.rounds} timed requests per "
+            f"query after one warm-up; {os.cpu_count()} CPUs."
+        )
+        results = []
+        for size in sorted(sizes):
+            fill(size)
+            results.append(report(size, measure(args.rounds)))
+        load = os.getloadavg()[0]
+    print(
+        f"\nLoad average (1 min) {load:.2f} on {os.cpu_count()} CPUs; other work on the machine "
+        "shows in the p95. "
+        + ("All sizes meet their targets." if all(results) else "Some targets were missed.")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        sys.exit(130)

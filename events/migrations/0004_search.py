@@ -1,0 +1,100 @@
+"""Events in the site search: the database keeps their rows of search_document (search app).
+
+Published and cancelled events are found (cancelled ones marked „abgesagt“ in the results);
+drafts, submitted and rejected proposals never. Weights: title A, teaser B, description C,
+venue, address and organiser D.
+"""
+
+from django.db import migrations
+
+from smartregion.search.triggers import statement_triggers
+
+FUNCTIONS_SQL = """
+CREATE FUNCTION search_sync_events(ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM search_document d
+     WHERE d.kind = 'event' AND d.object_id = ANY(ids)
+       AND NOT EXISTS (SELECT 1 FROM events_event e
+                        WHERE e.id = d.object_id AND e.status IN ('published', 'cancelled'));
+    INSERT INTO search_document (kind, object_id, date, visible_from, visible_until,
+                                 municipality_id, topic_ids, vector)
+    SELECT 'event', e.id, e.starts_at, NULL, NULL, e.municipality_id,
+           ARRAY(SELECT t.topic_id FROM events_event_topics t WHERE t.event_id = e.id ORDER BY 1),
+           setweight(to_tsvector('german_unaccent', e.title), 'A')
+           || setweight(to_tsvector('german_unaccent', e.teaser), 'B')
+           || setweight(to_tsvector('german_unaccent',
+                        search_plain(coalesce(nullif(e.description_html, ''), e.description))), 'C')
+           || setweight(to_tsvector('german_unaccent',
+                        concat_ws(' ', e.venue_name, e.address, o.name)), 'D')
+      FROM events_event e
+      LEFT JOIN members_organisation o ON o.id = e.organiser_id
+     WHERE e.id = ANY(ids) AND e.status IN ('published', 'cancelled')
+    ON CONFLICT (kind, object_id) DO UPDATE
+       SET date = EXCLUDED.date, visible_from = EXCLUDED.visible_from,
+           visible_until = EXCLUDED.visible_until, municipality_id = EXCLUDED.municipality_id,
+           topic_ids = EXCLUDED.topic_ids, vector = EXCLUDED.vector;
+$$;
+
+CREATE FUNCTION search_event_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM search_sync_events(ARRAY(SELECT id FROM new_rows));
+    ELSIF TG_OP = 'UPDATE' THEN
+        -- Only rows whose text, state, time or facets changed (not e.g. the SEQUENCE alone).
+        PERFORM search_sync_events(ARRAY(
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (n.title, n.teaser, n.description, n.description_html, n.venue_name,
+                    n.address, n.organiser_id, n.status, n.starts_at, n.municipality_id)
+                   IS DISTINCT FROM
+                   (o.title, o.teaser, o.description, o.description_html, o.venue_name,
+                    o.address, o.organiser_id, o.status, o.starts_at, o.municipality_id)));
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM search_document
+         WHERE kind = 'event' AND object_id IN (SELECT id FROM old_rows);
+    ELSE
+        DELETE FROM search_document WHERE kind = 'event';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION search_event_topics_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE search_document d
+       SET topic_ids = ARRAY(SELECT t.topic_id FROM events_event_topics t
+                              WHERE t.event_id = d.object_id ORDER BY 1)
+     WHERE d.kind = 'event' AND d.object_id IN (SELECT event_id FROM changed_rows);
+    RETURN NULL;
+END
+$$;
+"""
+FUNCTIONS_REVERSE = """
+DELETE FROM search_document WHERE kind = 'event';
+DROP FUNCTION IF EXISTS search_event_topics_changed();
+DROP FUNCTION IF EXISTS search_event_changed();
+DROP FUNCTION IF EXISTS search_sync_events(bigint[]);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("events", "0003_grant_redaktion_events_permissions"),
+        ("search", "0001_initial"),
+    ]
+    operations = [
+        migrations.RunSQL(FUNCTIONS_SQL, FUNCTIONS_REVERSE),
+        statement_triggers("events_event", "search_event_changed", prefix="search_event"),
+        statement_triggers(
+            "events_event_topics",
+            "search_event_topics_changed",
+            prefix="search_event_topics",
+            topics=True,
+        ),
+        migrations.RunSQL(
+            "SET LOCAL statement_timeout = 0;"
+            "SELECT search_sync_events(ARRAY(SELECT id FROM events_event));",
+            migrations.RunSQL.noop,
+        ),
+    ]

@@ -1,0 +1,271 @@
+"""Search over published posts, public events and active members together.
+
+1. ``candidates()``: one SQL statement. ``search_candidates()`` (migration 0001) finds, per kind,
+   the newest matching public documents (at most ``CANDIDATES`` + 1) at a cost that does not
+   grow with the number of matches; only these are ranked (``ts_rank`` with the weights
+   title A > teaser B > body C > organisation D), never every match. A static statement with
+   bound parameters; the user's text reaches PostgreSQL only as a value.
+2. Facet counts come from the candidates (drill-down: each count says how many of the current
+   results a filter would keep). When a kind has more matches than candidates, its counts are
+   lower bounds and shown with "+".
+3. Only the rows of the page shown are loaded, through each app's own public queryset (so a
+   stale index row could never show something that is not public), with highlighted excerpts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchHeadline
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from smartregion.search.models import CONFIG, Document
+from smartregion.search.query import Query
+
+CANDIDATES = 500  # ranked per kind
+PAGE_SIZE = 12
+WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A (ts_rank's order)
+NORMALIZATION = 1  # divide by 1 + log(document length): long posts do not win by length alone
+
+# ts_headline marks matches with two private-use characters; the text is escaped first and only
+# then are they turned into <mark> tags, so nothing from the content is ever trusted as HTML.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+KIND_ORDER = [Document.Kind.POST, Document.Kind.EVENT, Document.Kind.MEMBER]
+
+CANDIDATES_SQL = """
+SELECT c.doc_kind, d.object_id, d.date, d.municipality_id, d.topic_ids,
+       ts_rank(%s::real[], d.vector, q.query, %s) AS rank
+  FROM (SELECT search_query(%s, %s) AS query) AS q
+ CROSS JOIN LATERAL search_candidates(q.query, %s::text[], %s, %s, %s, %s) AS c
+  LEFT JOIN search_document d ON d.id = c.doc_id
+"""
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    date: datetime
+    municipality_id: int | None
+    topic_ids: list[int]
+    rank: float
+    obj: object = None  # the Post, Event or Organisation, with .title_html and .excerpt
+
+
+@dataclass
+class Candidates:
+    hits: list[Hit]  # best first: rank, then recency
+    more: set[str] = field(default_factory=set)  # kinds with more matches than candidates
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.more)
+
+
+def candidates(
+    query: Query, *, kinds: Iterable[str], municipality_id=None, topic_id=None
+) -> Candidates:
+    """The ranked candidates for ``query`` within the filters (one SQL statement)."""
+    kinds = [str(kind) for kind in kinds]
+    if not query or not kinds:
+        return Candidates(hits=[])
+    params = [
+        WEIGHTS,
+        NORMALIZATION,
+        query.text,
+        query.variant,
+        kinds,
+        municipality_id,
+        topic_id,
+        timezone.localdate(),
+        CANDIDATES + 1,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(CANDIDATES_SQL, params)
+        rows = cursor.fetchall()
+    per_kind: dict[str, list[Hit]] = {}
+    more = set()
+    for kind, object_id, date, municipality, topics, rank in rows:
+        if object_id is None:  # search_by_index(): more matches than it could check
+            more.add(kind)
+            continue
+        per_kind.setdefault(kind, []).append(
+            Hit(kind, object_id, date, municipality, list(topics or []), rank or 0.0)
+        )
+    hits = []
+    for kind, kind_hits in per_kind.items():
+        if len(kind_hits) > CANDIDATES:
+            more.add(kind)
+            kind_hits.sort(key=lambda hit: hit.date, reverse=True)
+            del kind_hits[CANDIDATES:]
+        hits += kind_hits
+    hits.sort(key=lambda hit: (hit.rank, hit.date), reverse=True)
+    return Candidates(hits=hits, more=more)
+
+
+def facet_counts(result: Candidates) -> dict[str, Counter]:
+    """How many candidates each kind, Themenfeld and municipality has."""
+    kinds, topics, municipalities = Counter(), Counter(), Counter()
+    for hit in result.hits:
+        kinds[hit.kind] += 1
+        topics.update(hit.topic_ids)
+        if hit.municipality_id is not None:
+            municipalities[hit.municipality_id] += 1
+    return {"kind": kinds, "topic": topics, "municipality": municipalities}
+
+
+def paginate(hits: list[Hit], number) -> tuple[Page, list]:
+    paginator = Paginator(hits, PAGE_SIZE)
+    page = paginator.get_page(number)
+    return page, list(paginator.get_elided_page_range(page.number))
+
+
+# --- the rows of a page ---------------------------------------------------------------------
+
+
+def highlighted(raw: str | None) -> SafeString:
+    """ts_headline output with our markers as escaped HTML with <mark> around the matches."""
+    text = escape(raw or "")
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def _plain(expression) -> Func:
+    """Text for ts_headline: HTML as plain text, without our two marker characters."""
+    return Func(
+        expression,
+        Value(MARK_START + MARK_END),
+        Value(""),
+        function="translate",
+        output_field=TextField(),
+    )
+
+
+def _headline(expression, query: Query, *, whole: bool = False) -> SearchHeadline:
+    options = (
+        {"highlight_all": True}
+        if whole
+        else {
+            "max_words": 35,
+            "min_words": 15,
+            "short_word": 3,
+            "max_fragments": 2,
+            "fragment_delimiter": " … ",
+        }
+    )
+    return SearchHeadline(
+        _plain(expression),
+        query.expression(),
+        config=CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        **options,
+    )
+
+
+def _html_text(field_name: str) -> Func:
+    return Func(F(field_name), function="search_plain", output_field=TextField())
+
+
+def load_posts(ids: list[int], query: Query) -> dict[int, object]:
+    from blog.models import Post
+
+    posts = (
+        Post.objects.published()
+        .for_cards()
+        .filter(pk__in=ids)
+        .annotate(
+            title_marked=_headline(F("title"), query, whole=True),
+            excerpt_marked=_headline(
+                Concat(F("teaser"), Value(" "), _html_text("body_html"), output_field=TextField()),
+                query,
+            ),
+        )
+    )
+    return {post.pk: post for post in posts}
+
+
+def load_members(ids: list[int], query: Query) -> dict[int, object]:
+    from members.models import Organisation
+
+    organisations = (
+        Organisation.objects.active_members()
+        .for_cards()
+        .filter(pk__in=ids)
+        .annotate(
+            title_marked=_headline(F("name"), query, whole=True),
+            excerpt_marked=_headline(_html_text("description_html"), query),
+        )
+    )
+    return {organisation.pk: organisation for organisation in organisations}
+
+
+def load_events(ids: list[int], query: Query) -> dict[int, object]:
+    from events.models import Event
+
+    events = (
+        Event.objects.public()
+        .select_related("municipality")
+        .filter(pk__in=ids)
+        .only(
+            "title",
+            "slug",
+            "starts_at",
+            "ends_at",
+            "format",
+            "status",
+            "municipality__name",
+            "municipality__slug",
+        )
+        .annotate(
+            title_marked=_headline(F("title"), query, whole=True),
+            excerpt_marked=_headline(
+                Concat(
+                    F("teaser"),
+                    Value(" "),
+                    _html_text("description_html"),
+                    output_field=TextField(),
+                ),
+                query,
+            ),
+        )
+    )
+    return {event.pk: event for event in events}
+
+
+LOADERS = {
+    Document.Kind.POST: load_posts,
+    Document.Kind.EVENT: load_events,
+    Document.Kind.MEMBER: load_members,
+}
+
+
+def attach_objects(hits: list[Hit], query: Query) -> list[Hit]:
+    """Load the objects of ``hits`` (one query per kind shown); drop any that is not public."""
+    by_kind: dict[str, list[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.object_id)
+    objects = {}
+    for kind, ids in by_kind.items():
+        loader = LOADERS.get(kind)
+        if loader:
+            objects[kind] = loader(ids, query)
+    shown = []
+    for hit in hits:
+        obj = objects.get(hit.kind, {}).get(hit.object_id)
+        if obj is None:
+            continue
+        obj.title_html = highlighted(obj.title_marked)
+        obj.excerpt = highlighted(obj.excerpt_marked)
+        hit.obj = obj
+        shown.append(hit)
+    return shown
