@@ -7,7 +7,8 @@ It works in its own database (``smartregion_bench_search`` on the same server as
 or on the project-local cluster), never in the development database. For each size it
 
 1. adds generated posts until there are that many (``search.corpus``, deterministic, so a
-   database filled before is reused; a larger one is trimmed), runs VACUUM ANALYZE on the index
+   database filled before is reused; a larger one is trimmed and compacted with VACUUM FULL),
+   runs VACUUM ANALYZE on the index
    (as autovacuum would after a bulk load; the search asks the planner for its estimates) and
    rebuilds the vocabulary for „Meinten Sie“;
 2. requests each of 20 realistic queries once to warm up, then ``--rounds`` times, interleaved;
@@ -107,8 +108,10 @@ def fill(size: int) -> None:
     from smartregion.search.corpus import generate_posts, generated_count, trim_generated
     from smartregion.search.vocabulary import refresh
 
+    trimmed = 0
     if generated_count() > size:
-        print(f"  removing {trim_generated(size):,} posts from an earlier, larger run", flush=True)
+        trimmed = trim_generated(size)
+        print(f"  removed {trimmed:,} posts of an earlier, larger run", flush=True)
     missing = size - generated_count()
     if missing > 0:
         started = time.monotonic()
@@ -120,7 +123,11 @@ def fill(size: int) -> None:
         generate_posts(missing, seed=SEED, progress=progress)
         print(f"  filled in {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
-        # Autovacuum would do this after a bulk load (or a trim) a little later.
+        if trimmed:
+            # Give back the space of the removed posts, so that the smaller size is measured
+            # on tables of its size and not on a sparse copy of the larger one.
+            cursor.execute("VACUUM FULL blog_post, blog_post_topics, search_document")
+        # Autovacuum would do this after a bulk load a little later.
         cursor.execute("VACUUM ANALYZE search_document")
     words = refresh()
     print(f"Database {BENCH_DB}: {generated_count():,} generated posts, {words:,} words.")

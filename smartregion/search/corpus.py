@@ -543,17 +543,28 @@ def generated_count() -> int:
 
 
 def trim_generated(keep: int) -> int:
-    """Delete the generated posts beyond the newest ``keep``; returns how many went."""
-    from blog.models import Post
+    """Delete the generated posts beyond the newest ``keep``; returns how many went.
 
-    extra = list(
-        Post.objects.filter(slug__startswith=SLUG_PREFIX)
-        .order_by("-published_at", "-pk")
-        .values_list("pk", flat=True)[keep:]
-    )
-    for start in range(0, len(extra), 10_000):
-        Post.objects.filter(pk__in=extra[start : start + 10_000]).delete()
-    return len(extra)
+    Plain SQL: generated posts have no images, reports or log entries, only Themenfelder, and
+    the ORM would collect a million of them one by one.
+    """
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute(
+            """
+            CREATE TEMPORARY TABLE search_trimmed ON COMMIT DROP AS
+            SELECT id FROM blog_post WHERE slug LIKE %s
+             ORDER BY published_at DESC, id DESC OFFSET %s
+            """,
+            [SLUG_PREFIX + "%", keep],
+        )
+        cursor.execute(
+            "DELETE FROM blog_post_topics WHERE post_id IN (SELECT id FROM search_trimmed)"
+        )
+        cursor.execute("DELETE FROM blog_post WHERE id IN (SELECT id FROM search_trimmed)")
+        return cursor.rowcount
 
 
 def generate_posts(count: int, *, seed: int = 1, progress=None) -> int:

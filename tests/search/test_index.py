@@ -138,3 +138,18 @@ def test_relax_turns_phrases_into_and_but_leaves_negations_alone():
     assert query_text(relax, 'Akte -"digitale Verwaltung"') == (
         "'akt' & !( 'digital':* <-> 'verwalt':* )"
     )
+
+
+def test_hyphenated_words_are_searched_as_the_compound():
+    assert query_text("search_query(%s, NULL)", "E-Rechnung") == "'e-rechn':*"
+    assert query_text("search_query(%s, NULL)", '"E-Rechnung in Bottrop"') == (
+        "'e-rechn':* <-> 'e' <-> 'rechnung':* <2> 'bottrop':*"
+    )
+
+
+def test_hyphenated_words_find_the_same_posts(client, post):
+    from tests.search.conftest import hit_titles, search
+
+    post("Die E-Rechnung kommt")
+    post("Rechnung per E-Mail")
+    assert hit_titles(search(client, q="E-Rechnung")) == ["Die E-Rechnung kommt"]

@@ -76,3 +76,15 @@ def test_search_reindex_rebuilds_rows_that_went_missing(post, member):
     call_command("search_reindex", stdout=out)
     assert "2 documents indexed" in out.getvalue()
     assert Word.objects.filter(key="ladeinfrastruktur").exists()
+
+
+def test_trim_generated_keeps_the_newest(db):
+    from smartregion.search.corpus import generate_posts, trim_generated
+    from smartregion.search.models import Document
+
+    generate_posts(12, seed=2)
+    assert trim_generated(5) == 7
+    assert sorted(
+        int(slug.rsplit("-", 1)[1]) for slug in Post.objects.values_list("slug", flat=True)
+    ) == [0, 1, 2, 3, 4]
+    assert Document.objects.count() == 5
