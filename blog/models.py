@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import render_markdown
+from smartregion.markup import RendersMarkdown
 from smartregion.storage import get_private_storage
 
 MAX_TOPICS = 3
@@ -51,7 +51,9 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.CONFIRMED)
 
 
-class Post(models.Model):
+class Post(RendersMarkdown, models.Model):
+    markdown_fields = {"body": "body_html"}
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Eingereicht")
         CONFIRMED = "confirmed", _("E-Mail bestätigt")
@@ -140,13 +142,6 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("blog:detail", kwargs={"slug": self.slug})

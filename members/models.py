@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import render_markdown
+from smartregion.markup import RendersMarkdown
 from smartregion.storage import get_private_storage
 
 
@@ -101,7 +101,8 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(RendersMarkdown, models.Model):
+    markdown_fields = {"description": "description_html"}
     """A company or institution of the region; a member once its Membership is active."""
 
     name = models.CharField(_("Name"), max_length=200)
@@ -161,13 +162,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "description_html"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("members:profile", kwargs={"slug": self.slug})

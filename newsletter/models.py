@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import render_markdown
+from smartregion.markup import RendersMarkdown
 
 DEFAULT_CONSENT_TEXT = (
     "Ja, ich möchte den Newsletter der SMART REGION Emscher-Lippe per E-Mail erhalten: "
@@ -183,7 +183,9 @@ class CampaignQuerySet(models.QuerySet):
         return self.sent().order_by("-sent_at").first()
 
 
-class Campaign(models.Model):
+class Campaign(RendersMarkdown, models.Model):
+    markdown_fields = {"body": "body_html"}
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         SCHEDULED = "scheduled", _("Versand eingeplant")
@@ -283,13 +285,6 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("newsletter:archive_detail", kwargs={"pk": self.pk})

@@ -58,3 +58,22 @@ def render_markdown(text: str) -> SafeString:
 def markdown_to_text(text: str) -> str:
     """Plain text of a Markdown body (for teasers, feeds and mails)."""
     return nh3.clean(markdown.markdown(text or ""), tags=set()).strip()
+
+
+class RendersMarkdown:
+    """Model mixin: keep ``<field>_html`` rendered from each Markdown field on every save.
+
+    ``markdown_fields`` maps a source field to the field holding its sanitised HTML.
+    """
+
+    markdown_fields: dict[str, str] = {}
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source)))
+            if update_fields is not None and source in update_fields:
+                update_fields = {*update_fields, target}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
