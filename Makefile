@@ -8,7 +8,7 @@ UV := $(UV_HOME)/bin/uv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Starts the project's own PostgreSQL under var/pg unless DATABASE_URL is set; stops it afterwards.
-WITH_DB := $(PY) -m smartregion.devdb exec --
+WITH_DB := $(PY) -m smartregion.site.devdb exec --
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -37,7 +37,7 @@ serve: # (inside WITH_DB) migrate, demo content, worker and web server; Ctrl-C s
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
-	$(PY) -m smartregion.scheduler & scheduler=$$!; \
+	$(PY) -m smartregion.site.scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the worker and the database)"; \
 	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
@@ -68,10 +68,10 @@ bench: install ## the benchmarks under bench/ (they print tables)
 	@for script in bench/*.py; do $(WITH_DB) $(PY) $$script || exit 1; done
 
 db-start: ## start the project-local PostgreSQL (prints DATABASE_URL)
-	@$(PYTHON) -m smartregion.devdb start
+	@$(PYTHON) -m smartregion.site.devdb start
 
 db-stop: ## stop the project-local PostgreSQL
-	@$(PYTHON) -m smartregion.devdb stop
+	@$(PYTHON) -m smartregion.site.devdb stop
 
 clean: db-stop ## remove the virtualenv and everything under var/ (database included)
 	rm -rf $(VENV) var

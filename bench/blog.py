@@ -58,12 +58,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def reexec_with_devdb() -> int:
-    """No DATABASE_URL: run again through smartregion.devdb with the bench database."""
+    """No DATABASE_URL: run again through smartregion.site.devdb with the bench database."""
     import subprocess
 
     env = dict(os.environ, DEVDB_NAME=BENCH_DB)
     env.pop("DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "smartregion.devdb", "exec", "--"]
+    cmd = [sys.executable, "-m", "smartregion.site.devdb", "exec", "--"]
     cmd += [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the child handles Ctrl-C
     try:
@@ -288,7 +288,7 @@ def main(argv: list[str]) -> int:
     if not os.environ.get("DATABASE_URL"):
         return reexec_with_devdb()
 
-    # smartregion.devdb ignores SIGINT while it waits and its children inherit that: take
+    # smartregion.site.devdb ignores SIGINT while it waits and its children inherit that: take
     # Ctrl-C back so that it stops the run (and gunicorn) cleanly. SIGTERM does the same.
     signal.signal(signal.SIGINT, signal.default_int_handler)
 

@@ -136,7 +136,7 @@ def prepare(count: int) -> None:
 
     from bench.support.fill import fill_posts
     from newsletter.models import Campaign, ConsentText, Subscriber
-    from smartregion.models import Topic
+    from smartregion.core.models import Topic
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -176,7 +176,7 @@ def scheduled_campaign(subject: str, *, topic_slug: str | None = None) -> int:
     """A campaign in the state the admin's "Versenden" leaves it (the task is started here)."""
     from blog.models import Post
     from newsletter.models import Campaign
-    from smartregion.models import Topic
+    from smartregion.core.models import Topic
 
     campaign = Campaign.objects.create(
         subject=subject,

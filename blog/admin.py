@@ -8,8 +8,8 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from blog import services
 from blog.models import Post, PostImage, Report
-from smartregion import moderation
-from smartregion.admin_decisions import Decision, DecisionAdminMixin
+from smartregion.core import moderation
+from smartregion.core.admin_decisions import Decision, DecisionAdminMixin
 
 S = Post.Status
 

@@ -25,8 +25,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from blog import services
 from blog.models import Post, PostImage
-from smartregion.images import verify_image
-from smartregion.models import ModerationLog, Municipality, Topic
+from smartregion.core.images import verify_image
+from smartregion.core.models import ModerationLog, Municipality, Topic
 
 S = Post.Status
 COVER_SIZE = (1600, 900)

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import MAX_GALLERY_IMAGES, MAX_TOPICS, Post
 from blog.video import parse_video_url
-from smartregion.images import KeepsImagesMixin, VerifiedImageField
-from smartregion.models import Municipality, Topic
-from smartregion.spam import SpamProtectedForm
+from smartregion.core.images import KeepsImagesMixin, VerifiedImageField
+from smartregion.core.models import Municipality, Topic
+from smartregion.core.spam import SpamProtectedForm
 
 COVER_MIN_WIDTH = 800
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

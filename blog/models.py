@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import RendersMarkdown
-from smartregion.storage import get_private_storage
+from smartregion.core.markup import RendersMarkdown
+from smartregion.core.storage import get_private_storage
 
 MAX_TOPICS = 3
 MAX_GALLERY_IMAGES = 6
@@ -28,7 +28,7 @@ class PostQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a card shows, in one query: the topic names come as an array per post."""
-        from smartregion.models import Topic
+        from smartregion.core.models import Topic
 
         topic_names = Topic.objects.filter(posts=models.OuterRef("pk")).order_by("position", "name")
         return (

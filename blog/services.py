@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from blog import tasks
 from blog.models import Post, PostImage, Report
-from smartregion import images, mail, moderation
-from smartregion.signing import make_token
-from smartregion.text import unique_slug
+from smartregion.core import images, mail, moderation
+from smartregion.core.signing import make_token
+from smartregion.core.text import unique_slug
 
 CONFIRM_MAX_AGE = timedelta(days=7)
 REVISE_MAX_AGE = timedelta(days=60)

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from blog import services
 from blog.forms import PostForm, ReportForm
 from blog.models import Post, PostImage
-from smartregion.fragments import cached, cached_fragment, clock_minute, content_version
-from smartregion.models import Municipality, Topic
-from smartregion.ratelimit import client_ip, hit
+from smartregion.core.fragments import cached, cached_fragment, clock_minute, content_version
+from smartregion.core.models import Municipality, Topic
+from smartregion.core.ratelimit import client_ip, hit
+from smartregion.core.signing import BadToken, read_token
 from smartregion.search import engine, vocabulary
 from smartregion.search.models import Document
 from smartregion.search.query import Query, clean
-from smartregion.signing import BadToken, read_token
 
 PAGE_SIZE = 12
 SUBMIT_LIMIT_PER_IP = (10, 60 * 60)  # attempts, seconds
@@ -158,7 +158,7 @@ def _og_image(post: Post) -> str | None:
     """Absolute URL of the largest JPEG/PNG cover rendition (WebP is not shown everywhere)."""
     from django.conf import settings
 
-    from smartregion.images import picture
+    from smartregion.core.images import picture
 
     data = picture(post.cover_renditions)
     return settings.SITE_URL + data["src"] if data else None

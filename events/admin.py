@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from events import services
 from events.forms import IMAGE_MIN_WIDTH, MAX_UPLOAD_BYTES
 from events.models import Event, Registration
-from smartregion import moderation
-from smartregion.admin_decisions import Decision, DecisionAdminMixin, moderation_history
-from smartregion.images import VerifiedImageField
+from smartregion.core import moderation
+from smartregion.core.admin_decisions import Decision, DecisionAdminMixin, moderation_history
+from smartregion.core.images import VerifiedImageField
 
 E = Event.Status
 R = Registration.Status
@@ -304,7 +304,7 @@ class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Bild"))
     def image_preview(self, obj):
         if obj.image_renditions:
-            from smartregion.images import picture
+            from smartregion.core.images import picture
 
             data = picture(obj.image_renditions)
             return format_html(

@@ -23,8 +23,8 @@ from PIL import Image, ImageDraw, ImageFont
 from events import services
 from events.models import Event, Registration
 from members.models import Organisation
-from smartregion.images import verify_image
-from smartregion.models import Municipality, Topic
+from smartregion.core.images import verify_image
+from smartregion.core.models import Municipality, Topic
 
 E = Event.Status
 R = Registration.Status

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from members.models import Organisation
-from smartregion.images import VerifiedImageField
-from smartregion.models import Topic
-from smartregion.spam import SpamProtectedForm
+from smartregion.core.images import VerifiedImageField
+from smartregion.core.models import Topic
+from smartregion.core.spam import SpamProtectedForm
 
 MAX_TOPICS = 5
 IMAGE_MIN_WIDTH = 800

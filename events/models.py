@@ -20,8 +20,8 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import markdown_to_text, render_markdown
-from smartregion.storage import get_private_storage
+from smartregion.core.markup import markdown_to_text, render_markdown
+from smartregion.core.storage import get_private_storage
 
 # Changes to these fields change what a calendar shows: they raise the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (

@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from events import ical, tasks
 from events.models import Event, Registration
-from smartregion import images, mail, moderation
-from smartregion.mail import Attachment
-from smartregion.signing import make_token
-from smartregion.text import unique_slug
+from smartregion.core import images, mail, moderation
+from smartregion.core.mail import Attachment
+from smartregion.core.signing import make_token
+from smartregion.core.text import unique_slug
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +254,7 @@ def _log(obj, from_state: str, to_state: str, *, actor=None, note: str = "") -> 
     """Record a state change made without ``moderation.transition()`` (places change in bulk)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from smartregion.models import ModerationLog
+    from smartregion.core.models import ModerationLog
 
     ModerationLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj),

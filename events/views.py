@@ -18,9 +18,9 @@ from events import ical, services
 from events.forms import EventProposalForm, RegistrationForm
 from events.models import Event, Registration
 from members.models import Organisation
-from smartregion.models import Municipality, Topic
-from smartregion.ratelimit import client_ip, hit
-from smartregion.signing import BadToken, read_token
+from smartregion.core.models import Municipality, Topic
+from smartregion.core.ratelimit import client_ip, hit
+from smartregion.core.signing import BadToken, read_token
 
 PAGE_SIZE = 20
 FEED_PAST = timedelta(days=30)  # the feed keeps recent events, so calendars do not drop them

@@ -17,9 +17,9 @@ from members.models import (
     Organisation,
     User,
 )
-from smartregion import moderation
-from smartregion.admin_decisions import Decision, DecisionAdminMixin
-from smartregion.images import VerifiedImageField
+from smartregion.core import moderation
+from smartregion.core.admin_decisions import Decision, DecisionAdminMixin
+from smartregion.core.images import VerifiedImageField
 
 A = Application.Status
 M = Membership.Status
@@ -414,7 +414,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Aktuelles Logo"))
     def logo_preview(self, obj):
-        from smartregion.images import picture
+        from smartregion.core.images import picture
 
         data = picture(obj.logo_renditions)
         if not data:

@@ -17,8 +17,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from members import services
 from members.models import Application, Membership, Organisation, OrganisationKind
-from smartregion.images import verify_image
-from smartregion.models import Municipality, Topic
+from smartregion.core.images import verify_image
+from smartregion.core.models import Municipality, Topic
 
 K = OrganisationKind
 DEMO_PASSWORD = "smartregion-demo"

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Application, Organisation, OrganisationKind
-from smartregion.images import MB, VerifiedImageField
-from smartregion.models import Municipality, Topic
+from smartregion.core.images import MB, VerifiedImageField
+from smartregion.core.models import Municipality, Topic
 
 LOGO_MAX_BYTES = 5 * MB
 LOGO_HELP = _("JPEG, PNG oder WebP, höchstens 5 MB; am besten quadratisch oder quer, ohne Rand.")

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import RendersMarkdown
-from smartregion.storage import get_private_storage
+from smartregion.core.markup import RendersMarkdown
+from smartregion.core.storage import get_private_storage
 
 
 def private_logo_path(instance, filename: str) -> str:

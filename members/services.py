@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Application, ApplicationMessage, Invitation, Membership, Organisation
-from smartregion import images, mail, moderation
-from smartregion.signing import make_token
-from smartregion.text import unique_slug
+from smartregion.core import images, mail, moderation
+from smartregion.core.signing import make_token
+from smartregion.core.text import unique_slug
 
 A = Application.Status
 M = Membership.Status
@@ -554,7 +554,7 @@ def seal_file(
 
     from django.core.files.base import ContentFile
 
-    from smartregion.storage import private_storage
+    from smartregion.core.storage import private_storage
 
     if fmt not in SEAL_FORMATS:
         raise ValueError(f"unknown seal format {fmt!r}")

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members import services
 from members.forms import AnswerForm, ApplicationForm, InviteForm, ProfileForm
 from members.models import Application, Invitation, Membership, Organisation, OrganisationKind
-from smartregion.models import Municipality, Topic
-from smartregion.moderation import InvalidTransition
-from smartregion.ratelimit import hit
-from smartregion.signing import BadToken, read_token
+from smartregion.core.models import Municipality, Topic
+from smartregion.core.moderation import InvalidTransition
+from smartregion.core.ratelimit import hit
+from smartregion.core.signing import BadToken, read_token
 
 PAGE_SIZE = 24
 SEARCH_MAX_LENGTH = 100

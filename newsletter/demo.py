@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from newsletter import services
 from newsletter.models import Campaign, ConsentText, Delivery, Subscriber
-from smartregion.models import Topic
+from smartregion.core.models import Topic
 
 SUBSCRIBERS = [
     ("anna.beispiel@example.org", "Anna Beispiel", ["smart-economy", "bildung"]),

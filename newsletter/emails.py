@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from newsletter import links
 from newsletter.models import Campaign, Subscriber
-from smartregion import mail
+from smartregion.core import mail
 
 CAMPAIGN_TEMPLATE = "newsletter/email/campaign"
 ONE_CLICK = "List-Unsubscribe=One-Click"

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsletter.models import ConsentText, Subscriber
-from smartregion.models import Topic
-from smartregion.spam import SpamProtectedForm
+from smartregion.core.models import Topic
+from smartregion.core.spam import SpamProtectedForm
 
 # The compact boxes on reading pages say where they are; anything else counts as the form.
 BOX_SOURCES = {Subscriber.Source.HOME_BOX, Subscriber.Source.FOOTER_BOX}

@@ -17,7 +17,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from smartregion.signing import BadToken, make_token, read_token
+from smartregion.core.signing import BadToken, make_token, read_token
 
 CONFIRM_MAX_AGE = timedelta(hours=48)
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.markup import RendersMarkdown
+from smartregion.core.markup import RendersMarkdown
 
 DEFAULT_CONSENT_TEXT = (
     "Ja, ich möchte den Newsletter der SMART REGION Emscher-Lippe per E-Mail erhalten: "

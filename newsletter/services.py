@@ -38,7 +38,8 @@ from django.utils import timezone
 
 from newsletter import emails, links
 from newsletter.models import Campaign, ConsentText, Delivery, Subscriber, normalise_email
-from smartregion.signing import BadToken
+from smartregion.core import mail
+from smartregion.core.signing import BadToken
 
 logger = logging.getLogger(__name__)
 
@@ -168,25 +169,7 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
     email = subscriber.email
     with transaction.atomic():
         subscriber.delete()  # deliveries and topic links cascade
-        _forget_mail_tasks(email)
-
-
-def _forget_mail_tasks(email: str) -> None:
-    from django.apps import apps
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    if not apps.is_installed("django_tasks_db"):
-        return
-    from django_tasks_db.models import DBTaskResult
-
-    (
-        DBTaskResult.objects.filter(task_path="smartregion.tasks.deliver_mail")
-        .exclude(status="RUNNING")
-        .annotate(payload=Cast("args_kwargs", TextField()))
-        .filter(payload__icontains=f'"{email}"')
-        .delete()
-    )
+        mail.forget_mail_to(email)
 
 
 def pending_purge() -> int:

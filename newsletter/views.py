@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from newsletter import emails, links, services
 from newsletter.forms import BOX_SOURCES, PreferencesForm, SubscribeForm
 from newsletter.models import Campaign, ConsentText, Subscriber
-from smartregion.ratelimit import client_ip, hit
+from smartregion.core.ratelimit import client_ip, hit
 
 ARCHIVE_PAGE_SIZE = 20
 SIGNUP_LIMIT_PER_IP = (10, 60 * 60)  # attempts, seconds

@@ -7,7 +7,7 @@ def _media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     from django.utils.functional import empty
 
-    from smartregion.storage import private_storage
+    from smartregion.core.storage import private_storage
 
     private_storage._wrapped = empty  # re-created with the new location on first use
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 
 
 def image_bytes(

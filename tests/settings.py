@@ -1,7 +1,7 @@
 """Test settings: speed-ups only, everything else is the real configuration."""
 
-from smartregion.settings import *  # noqa: F403
-from smartregion.settings import STORAGES
+from smartregion.site.settings import *  # noqa: F403
+from smartregion.site.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -11,10 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def reexec_with_devdb(script: Path, db_name: str) -> int:
-    """No DATABASE_URL: run ``script`` again through smartregion.devdb with ``db_name``."""
+    """No DATABASE_URL: run ``script`` again through smartregion.site.devdb with ``db_name``."""
     env = dict(os.environ, DEVDB_NAME=db_name)
     env.pop("DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "smartregion.devdb", "exec", "--"]
+    cmd = [sys.executable, "-m", "smartregion.site.devdb", "exec", "--"]
     cmd += [sys.executable, str(script), *sys.argv[1:]]
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the child handles Ctrl-C
     try:

@@ -65,8 +65,8 @@ def published_count() -> int:
 def fill_posts(target: int) -> int:
     """Make sure at least ``target`` published posts exist; return how many were created."""
     from blog.models import Post
-    from smartregion.markup import render_markdown
-    from smartregion.models import Municipality, Topic
+    from smartregion.core.markup import render_markdown
+    from smartregion.core.models import Municipality, Topic
 
     if published_count() >= target:
         return 0

@@ -17,7 +17,7 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``with Gunicorn(...) as server:`` serves ``smartregion.wsgi`` on 127.0.0.1:server.port."""
+    """``with Gunicorn(...) as server:`` serves ``smartregion.site.wsgi`` on 127.0.0.1:server.port."""
 
     def __init__(self, *, cwd: Path, env: dict, log_path: Path, workers: int = 2):
         self.cwd = cwd
@@ -33,7 +33,7 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
-            "smartregion.wsgi:application",
+            "smartregion.site.wsgi:application",
             "--chdir",
             str(self.cwd),
             "--bind",

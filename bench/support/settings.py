@@ -6,8 +6,8 @@ ALLOWED_HOSTS, SECURE_SSL_REDIRECT=false, DATABASE_URL of the bench database, BE
 
 import os
 
-from smartregion.settings import *  # noqa: F403
-from smartregion.settings import BASE_DIR
+from smartregion.site.settings import *  # noqa: F403
+from smartregion.site.settings import BASE_DIR
 
 ROOT_URLCONF = "bench.support.urls"
 

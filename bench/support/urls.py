@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from smartregion import urls as project_urls
+from smartregion.site import urls as project_urls
 
 FLOOR_PATH = "/bench/floor/"
 

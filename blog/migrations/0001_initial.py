@@ -3,7 +3,7 @@
 import blog.models
 import django.db.models.deletion
 import django.utils.timezone
-import smartregion.storage
+import smartregion.core.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('organisation_name', models.CharField(max_length=200, verbose_name='Organisation')),
                 ('website', models.URLField(blank=True, max_length=300, verbose_name='Website')),
                 ('video_url', models.URLField(blank=True, max_length=300, verbose_name='Video (YouTube oder Vimeo)')),
-                ('cover_original', models.FileField(blank=True, storage=smartregion.storage.get_private_storage, upload_to=blog.models.private_upload_path, verbose_name='Titelbild (Original)')),
+                ('cover_original', models.FileField(blank=True, storage=smartregion.core.storage.get_private_storage, upload_to=blog.models.private_upload_path, verbose_name='Titelbild (Original)')),
                 ('cover_alt', models.CharField(max_length=250, verbose_name='Alternativtext des Titelbilds')),
                 ('cover_renditions', models.JSONField(blank=True, default=list, editable=False)),
                 ('author_name', models.CharField(max_length=150, verbose_name='Name der einreichenden Person')),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('original', models.FileField(storage=smartregion.storage.get_private_storage, upload_to=blog.models.private_upload_path)),
+                ('original', models.FileField(storage=smartregion.core.storage.get_private_storage, upload_to=blog.models.private_upload_path)),
                 ('alt_text', models.CharField(max_length=250, verbose_name='Alternativtext')),
                 ('renditions', models.JSONField(blank=True, default=list, editable=False)),
                 ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='blog.post')),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from smartregion.fragments import version_trigger
+from smartregion.core.fragments import version_trigger
 
 
 class Migration(migrations.Migration):

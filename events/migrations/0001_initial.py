@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import events.models
-import smartregion.storage
+import smartregion.core.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('venue_name', models.CharField(blank=True, max_length=200, verbose_name='Veranstaltungsort')),
                 ('address', models.TextField(blank=True, help_text='Straße und Hausnummer, PLZ und Ort.', verbose_name='Anschrift')),
                 ('online_url', models.URLField(blank=True, help_text='Wird nie öffentlich angezeigt: nur bestätigte Teilnehmende bekommen ihn per E-Mail.', max_length=500, verbose_name='Zugangslink für die Online-Teilnahme')),
-                ('image_original', models.FileField(blank=True, editable=False, storage=smartregion.storage.get_private_storage, upload_to=events.models.private_image_path, verbose_name='Bild (Original)')),
+                ('image_original', models.FileField(blank=True, editable=False, storage=smartregion.core.storage.get_private_storage, upload_to=events.models.private_image_path, verbose_name='Bild (Original)')),
                 ('image_alt', models.CharField(blank=True, max_length=250, verbose_name='Alternativtext des Bilds')),
                 ('image_renditions', models.JSONField(blank=True, default=list, editable=False)),
                 ('status', models.CharField(choices=[('draft', 'Entwurf'), ('submitted', 'Eingereicht'), ('published', 'Veröffentlicht'), ('cancelled', 'Abgesagt'), ('rejected', 'Abgelehnt')], db_index=True, default='draft', max_length=20, verbose_name='Status')),

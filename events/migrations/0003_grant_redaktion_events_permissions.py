@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from smartregion.permissions import grant_to_editors, model_codenames
+from smartregion.core.permissions import grant_to_editors, model_codenames
 
 
 def grant(apps, schema_editor):

@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import members.models
-import smartregion.storage
+import smartregion.core.storage
 from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('address', models.TextField(verbose_name='Anschrift')),
                 ('website', models.URLField(max_length=300, verbose_name='Website')),
                 ('description', models.TextField(verbose_name='Digitale Arbeit')),
-                ('logo_original', models.FileField(blank=True, storage=smartregion.storage.get_private_storage, upload_to=members.models.private_logo_path, verbose_name='Logo')),
+                ('logo_original', models.FileField(blank=True, storage=smartregion.core.storage.get_private_storage, upload_to=members.models.private_logo_path, verbose_name='Logo')),
                 ('contact_person', models.CharField(max_length=150, verbose_name='Ansprechperson')),
                 ('criterion_region', models.BooleanField(verbose_name='Sitz oder Niederlassung in der Emscher-Lippe-Region')),
                 ('criterion_digital', models.BooleanField(verbose_name='Aktiv in der Digitalisierung')),
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('website', models.URLField(blank=True, max_length=300, verbose_name='Website')),
                 ('description', models.TextField(blank=True, verbose_name='Beschreibung der digitalen Arbeit (Markdown)')),
                 ('description_html', models.TextField(blank=True, editable=False)),
-                ('logo_original', models.FileField(blank=True, storage=smartregion.storage.get_private_storage, upload_to=members.models.private_logo_path, verbose_name='Logo (Original)')),
+                ('logo_original', models.FileField(blank=True, storage=smartregion.core.storage.get_private_storage, upload_to=members.models.private_logo_path, verbose_name='Logo (Original)')),
                 ('logo_renditions', models.JSONField(blank=True, default=list, editable=False)),
                 ('contact_person', models.CharField(blank=True, max_length=150, verbose_name='Ansprechperson')),
                 ('is_founding', models.BooleanField(default=False, help_text='Geborene Mitglieder: Kommunen, Kreis, Hochschulen, UMBAU-21-Projekte. Läuft nicht ab.', verbose_name='Gründungsmitglied')),

@@ -574,8 +574,8 @@ def generate_posts(count: int, *, seed: int = 1, progress=None) -> int:
     30 minutes apart plus a little jitter, so post 0 is the newest.
     """
     from blog.models import Post
-    from smartregion.models import Municipality, Topic
-    from smartregion.text import german_slugify
+    from smartregion.core.models import Municipality, Topic
+    from smartregion.core.text import german_slugify
 
     municipalities = list(Municipality.objects.order_by("position", "pk"))
     topics = {topic.slug: topic.pk for topic in Topic.objects.all()}

@@ -2,7 +2,7 @@ from django.core.cache import cache
 from django.tasks import task
 from django.utils import timezone
 
-from smartregion.fragments import content_version
+from smartregion.core.fragments import content_version
 
 BUILT_KEY = "search:vocabulary-built"
 

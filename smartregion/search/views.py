@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from smartregion.search import engine, vocabulary
 from smartregion.search.models import Document
 from smartregion.search.query import MAX_LENGTH, Query, clean

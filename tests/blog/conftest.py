@@ -2,14 +2,14 @@
 
 import pytest
 
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from tests.blog.helpers import verified
 
 
 @pytest.fixture
 def fast_forms(monkeypatch):
     """Forms may be sent at once (spam.py's minimum fill time is tested on its own)."""
-    monkeypatch.setattr("smartregion.spam.SpamProtectedForm.min_fill_seconds", 0)
+    monkeypatch.setattr("smartregion.core.spam.SpamProtectedForm.min_fill_seconds", 0)
 
 
 @pytest.fixture

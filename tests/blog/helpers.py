@@ -8,9 +8,9 @@ from html import unescape
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from smartregion.images import verify_image
-from smartregion.models import Municipality, Topic
-from smartregion.signing import make_token
+from smartregion.core.images import verify_image
+from smartregion.core.models import Municipality, Topic
+from smartregion.core.signing import make_token
 from tests.factories import image_bytes, uploaded_image
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from blog.models import Post, PostImage
-from smartregion.models import ModerationLog, Topic
+from smartregion.core.models import ModerationLog, Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from blog.models import Post
-from smartregion.images import purge_stashed_images, stash_image
+from smartregion.core.images import purge_stashed_images, stash_image
 from tests.blog.helpers import form_data, verified, with_files
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from PIL import Image
 from blog import services
 from blog.models import Post, PostImage, Report
 from blog.tasks import purge_unconfirmed_posts
-from smartregion.models import ModerationLog
-from smartregion.signing import make_token
+from smartregion.core.models import ModerationLog
+from smartregion.core.signing import make_token
 from tests.blog.helpers import form_data, input_value, link_in, textarea_value
 from tests.factories import PostFactory, UserFactory, uploaded_image
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Post
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from PIL import Image
 from blog import views
 from blog.forms import MAX_UPLOAD_BYTES
 from blog.models import Post, PostImage
-from smartregion.models import ModerationLog, Topic
-from smartregion.signing import make_token
+from smartregion.core.models import ModerationLog, Topic
+from smartregion.core.signing import make_token
 from tests.blog.helpers import (
     checked_values,
     field_errors,

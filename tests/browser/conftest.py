@@ -76,8 +76,8 @@ def axe_check():
 
 REFERENCE_DATA = [
     # (migration module, function): the data migrations that seed reference data.
-    ("smartregion.migrations.0002_seed_taxonomy_and_pages", "seed"),
-    ("smartregion.migrations.0003_add_redaktion_group", "create_group"),
+    ("smartregion.core.migrations.0002_seed_taxonomy_and_pages", "seed"),
+    ("smartregion.core.migrations.0003_add_redaktion_group", "create_group"),
     ("blog.migrations.0002_grant_redaktion_blog_permissions", "grant"),
     ("members.migrations.0003_grant_redaktion_members_permissions", "grant"),
     ("events.migrations.0003_grant_redaktion_events_permissions", "grant"),

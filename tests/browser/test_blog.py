@@ -26,7 +26,7 @@ YOUTUBE_URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 @functools.cache
 def _cover_renditions():
     """Real WebP and JPEG renditions of a generated picture, encoded once per session."""
-    from smartregion.images import make_renditions
+    from smartregion.core.images import make_renditions
 
     image = Image.new("RGB", (960, 540), (11, 95, 133))
     ImageDraw.Draw(image).rectangle((240, 135, 720, 405), fill=(159, 224, 199))
@@ -34,7 +34,7 @@ def _cover_renditions():
 
 
 def _with_cover(post):
-    from smartregion.images import store_renditions
+    from smartregion.core.images import store_renditions
 
     post.cover_renditions = store_renditions(
         _cover_renditions(), prefix=f"blog/{post.public_id.hex}/cover"
@@ -44,7 +44,7 @@ def _with_cover(post):
 
 
 def _verified(**kwargs):
-    from smartregion.images import verify_image
+    from smartregion.core.images import verify_image
 
     return verify_image(image_bytes(**kwargs))
 
@@ -108,7 +108,7 @@ def _assert_images_loaded(page):
 
 
 def test_list_with_covers_and_pagination_passes_axe(live_server, site_page, axe_check):
-    from smartregion.models import Topic
+    from smartregion.core.models import Topic
 
     energy = Topic.objects.get(slug="smart-energy")
     for index in range(14):
@@ -204,7 +204,7 @@ def test_detail_with_gallery_and_video_loads_nothing_external_before_consent(
 
 @pytest.fixture
 def no_min_fill_time(monkeypatch):
-    from smartregion.spam import SpamProtectedForm
+    from smartregion.core.spam import SpamProtectedForm
 
     monkeypatch.setattr(SpamProtectedForm, "min_fill_seconds", 0)
 

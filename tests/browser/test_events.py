@@ -46,14 +46,14 @@ def site_page(page, live_server):
 
 @pytest.fixture
 def no_min_fill_time(monkeypatch):
-    from smartregion.spam import SpamProtectedForm
+    from smartregion.core.spam import SpamProtectedForm
 
     monkeypatch.setattr(SpamProtectedForm, "min_fill_seconds", 0)
 
 
 def _with_image(event, word="Treffen", colour=0):
     from events import demo, services
-    from smartregion.images import verify_image
+    from smartregion.core.images import verify_image
 
     content, alt = demo.demo_picture(word, colour)
     event.image_alt = alt

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from smartregion.search import vocabulary
 from tests.factories import PostFactory
 from tests.members.helpers import member

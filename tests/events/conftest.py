@@ -11,7 +11,7 @@ def _site_url(settings):
 @pytest.fixture
 def fast_forms(monkeypatch):
     """Forms may be sent at once (spam.py's minimum fill time is tested on its own)."""
-    monkeypatch.setattr("smartregion.spam.SpamProtectedForm.min_fill_seconds", 0)
+    monkeypatch.setattr("smartregion.core.spam.SpamProtectedForm.min_fill_seconds", 0)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 from django.utils import timezone
 
-from smartregion.signing import make_token
+from smartregion.core.signing import make_token
 
 
 def started_token(seconds_ago: float = 60) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, Registration
-from smartregion.models import ModerationLog, Municipality, Topic
+from smartregion.core.models import ModerationLog, Municipality, Topic
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

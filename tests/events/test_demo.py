@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def _seed() -> str:
     from events import demo as events_demo
     from members import demo as members_demo
-    from smartregion import demo as site_demo
+    from smartregion.site import demo as site_demo
 
     out = io.StringIO()
     for module in (site_demo, members_demo, events_demo):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from tests.factories import EventFactory, uploaded_image
 from tests.members.helpers import member, verified_user
 

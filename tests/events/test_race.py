@@ -25,7 +25,7 @@ R = Registration.Status
 @pytest.fixture(autouse=True)
 def _taxonomy():
     """Transactional tests start from an empty database: seed the municipalities and topics."""
-    import_module("smartregion.migrations.0002_seed_taxonomy_and_pages").seed(apps, None)
+    import_module("smartregion.core.migrations.0002_seed_taxonomy_and_pages").seed(apps, None)
 
 
 def _pending(event, count):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from tests.factories import EventFactory
 from tests.members.helpers import member
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from members import services
 from members.models import Organisation
-from smartregion.images import verify_image
-from smartregion.models import Municipality, Topic
+from smartregion.core.images import verify_image
+from smartregion.core.models import Municipality, Topic
 from tests.factories import UserFactory, image_bytes
 
 PASSWORD = "pw-test-123"

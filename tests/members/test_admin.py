@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import Application, ApplicationMessage, Membership, Organisation
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from tests.members.helpers import logo_upload, member, verified_user
 
 pytestmark = pytest.mark.django_db

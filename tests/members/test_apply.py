@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from members.models import Application, Membership, Organisation
-from smartregion.models import ModerationLog
+from smartregion.core.models import ModerationLog
 from tests.blog.helpers import field_errors, input_value, textarea_value
 from tests.members.helpers import application_data, logo_upload, member, path_in, verified_user
 
@@ -206,7 +206,7 @@ def test_open_application_for_same_organisation_is_detected_case_insensitively(c
 
 def test_service_returns_the_existing_open_application(django_user_model):
     from members import services
-    from smartregion.models import Municipality
+    from smartregion.core.models import Municipality
 
     user = verified_user()
     data = {

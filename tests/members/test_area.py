@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Invitation
-from smartregion.models import Topic
+from smartregion.core.models import Topic
 from tests.blog.helpers import field_errors, textarea_value
 from tests.members.helpers import logo_upload, member, path_in, verified_user
 
@@ -173,7 +173,7 @@ def test_invitation_for_another_address_is_refused(client, manager, organisation
     invitation = Invitation.objects.create(
         organisation=organisation, email="kollegin@example.org", invited_by=manager
     )
-    from smartregion.signing import make_token
+    from smartregion.core.signing import make_token
 
     path = reverse("members:accept_invitation", args=[make_token("member-invite", invitation.pk)])
     other = verified_user("jemand@example.org")
@@ -188,7 +188,7 @@ def test_unverified_invited_address_is_not_enough(client, manager, organisation,
     invitation = Invitation.objects.create(
         organisation=organisation, email="kollegin@example.org", invited_by=manager
     )
-    from smartregion.signing import make_token
+    from smartregion.core.signing import make_token
 
     user = django_user_model.objects.create_user(email="kollegin@example.org", password="x")
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
@@ -212,7 +212,7 @@ def test_invitations_expire_after_14_days_and_work_once(client, manager, organis
     invitation = Invitation.objects.create(
         organisation=organisation, email="kollegin@example.org", invited_by=manager
     )
-    from smartregion.signing import make_token
+    from smartregion.core.signing import make_token
 
     path = reverse("members:accept_invitation", args=[make_token("member-invite", invitation.pk)])
     colleague = verified_user("kollegin@example.org")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members import services
 from members.models import Organisation
-from smartregion.models import Municipality
+from smartregion.core.models import Municipality
 from tests.members.helpers import member, verified_user
 
 pytestmark = pytest.mark.django_db

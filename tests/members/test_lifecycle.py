@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from members import services, tasks
 from members.models import Application, ApplicationMessage, Membership, Organisation
-from smartregion.models import ModerationLog, Municipality
-from smartregion.moderation import InvalidTransition
+from smartregion.core.models import ModerationLog, Municipality
+from smartregion.core.moderation import InvalidTransition
 from tests.members.helpers import member, verified_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from smartregion.signing import make_token
+from smartregion.core.signing import make_token
 
 SITE_URL = "https://portal.example"
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from newsletter.models import Campaign, ConsentText, Delivery, Subscriber
-from smartregion.models import Topic
+from smartregion.core.models import Topic
 from tests.factories import (
     CampaignFactory,
     EventFactory,
@@ -271,7 +271,7 @@ def test_erasing_a_subscriber_removes_every_trace(editor_client, run_tasks):
     # A finished mail task in the database queue still holds the rendered mail to the address.
     for address in ("weg@example.org", "bleibt@example.org"):
         DBTaskResult.objects.create(
-            task_path="smartregion.tasks.deliver_mail",
+            task_path="smartregion.core.tasks.deliver_mail",
             args_kwargs={"args": [{"to": [address], "subject": "x"}], "kwargs": {}},
             status="SUCCESSFUL",
             backend_name="default",
@@ -287,7 +287,7 @@ def test_erasing_a_subscriber_removes_every_trace(editor_client, run_tasks):
         "bleibt@example.org"
     ]
     assert not Subscriber.topics.through.objects.filter(subscriber_id=subscriber.pk).exists()
-    kept = DBTaskResult.objects.filter(task_path="smartregion.tasks.deliver_mail")
+    kept = DBTaskResult.objects.filter(task_path="smartregion.core.tasks.deliver_mail")
     assert [r.args_kwargs["args"][0]["to"] for r in kept] == [["bleibt@example.org"]]
     # What was sent stays counted.
     campaign.refresh_from_db()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from newsletter import emails, services, tasks
 from newsletter.models import Campaign, Delivery, Subscriber
-from smartregion.models import Topic
+from smartregion.core.models import Topic
 from tests.factories import CampaignFactory, EventFactory, PostFactory, SubscriberFactory
 from tests.newsletter.backends import FlakyBackend
 from tests.newsletter.conftest import SITE_URL

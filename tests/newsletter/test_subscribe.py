@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from newsletter import links, services
 from newsletter.models import ConsentText, Subscriber
-from smartregion.models import Topic
-from smartregion.signing import make_token
+from smartregion.core.models import Topic
+from smartregion.core.signing import make_token
 from tests.factories import SubscriberFactory
 from tests.newsletter.conftest import confirm_link, link_in, outbox_to
 

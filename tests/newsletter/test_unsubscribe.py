@@ -5,8 +5,8 @@ from django.test import Client
 
 from newsletter import links
 from newsletter.models import Subscriber
-from smartregion.models import Topic
-from smartregion.signing import make_token
+from smartregion.core.models import Topic
+from smartregion.core.signing import make_token
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db

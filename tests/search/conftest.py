@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from tests.factories import PostFactory
 
 BODY = "## Ausgangslage\n\nEin Betrieb aus der Region erzählt.\n\n## Lösung\n\nEin neuer Weg."

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from blog.models import Post
-from smartregion.models import Municipality, Topic
+from smartregion.core.models import Municipality, Topic
 from smartregion.search.models import Document
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from events.models import Event
-from smartregion.models import Topic
+from smartregion.core.models import Topic
 from smartregion.search import vocabulary
 from smartregion.search.models import Document
 from tests.factories import EventFactory

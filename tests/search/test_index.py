@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from members.models import Membership
-from smartregion.models import Topic
+from smartregion.core.models import Topic
 from smartregion.search.models import Document
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
 from smartregion.search.triggers import statement_triggers
-from smartregion.fragments import version_trigger
+from smartregion.core.fragments import version_trigger
 
 # The German configuration after unaccent: "Straße"/"Strasse" -> 'strass', "Ärzte" -> 'arzt'.
 # Stop words ("für", "über") are dropped before unaccent would hide them from the stop list.

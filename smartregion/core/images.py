@@ -1,0 +1,567 @@
+"""Safe handling of uploaded images: verify, normalise, re-encode into responsive renditions.
+
+Generic on purpose (blog covers and galleries, member logos): nothing here knows about models.
+
+The pipeline:
+
+1. ``verify_image()`` reads the upload (at most ``max_bytes``), lets Pillow identify it among
+   JPEG, PNG and WebP only (by the decoded data, never by file name or content type), refuses
+   too many pixels from the header *before* decoding, verifies the file, then reopens and fully
+   decodes it so truncated files are refused. It applies the EXIF orientation, converts an
+   embedded ICC profile to sRGB where possible and returns a plain RGB or RGBA image without
+   any metadata (no EXIF, GPS, ICC, comments or text chunks).
+2. ``make_renditions()`` encodes that image as WebP plus a fallback (JPEG for opaque images,
+   PNG for images with transparency) in several widths for ``srcset``. It never upscales.
+3. ``store_renditions()`` saves them to a storage and returns a JSON-serialisable list for a
+   ``JSONField``; ``build_srcset()`` and ``picture()`` turn that list back into markup values.
+
+The original upload is never stored: only re-encoded pixels leave this module, so anything
+appended to or hidden in the file (scripts after the image data, comments, metadata) is lost.
+
+``VerifiedImageField`` is the form field: it runs ``verify_image()`` in ``clean()`` so the
+German error message appears beside the field, and attaches the result as ``.verified``.
+
+Pillow's global settings are left alone: ``Image.MAX_IMAGE_PIXELS`` stays enabled (our own,
+lower limit applies first, and Pillow's ``DecompressionBombWarning`` is raised as an error
+here) and ``ImageFile.LOAD_TRUNCATED_IMAGES`` must stay False (checked on every call).
+"""
+
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+
+from django import forms
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageCms, ImageFile, ImageOps
+
+MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 10 * MB
+DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_WIDTHS = (480, 960, 1600)
+DEFAULT_QUALITY = 82
+# WebP cannot encode a side longer than this; since renditions never upscale, refusing longer
+# sides here guarantees every rendition can be encoded.
+MAX_SIDE = 16383
+
+# Pillow format names accepted from uploads. MPO is what Pillow calls a JPEG with extra
+# pictures (many cameras and phones write them); only its first picture is used.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+_ACCEPTED_DECODED = {"JPEG", "MPO", "PNG", "WEBP"}
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp"
+
+EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+class ImageRejected(ValidationError):
+    """An upload that is not an acceptable image; the message is shown to the uploader.
+
+    ``code`` is one of "format", "too_large", "too_small", "too_many_pixels", "corrupt".
+    """
+
+
+@dataclass(frozen=True)
+class VerifiedImage:
+    """A decoded, normalised upload: RGB or RGBA, orientation applied, no metadata."""
+
+    image: Image.Image
+    original_format: str  # "JPEG", "PNG" or "WEBP"
+    original_size: tuple[int, int]  # pixels as stored in the file, before orientation
+    file_size: int  # bytes
+
+    @property
+    def width(self) -> int:
+        return self.image.width
+
+    @property
+    def height(self) -> int:
+        return self.image.height
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.image.mode == "RGBA"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    format: str  # "webp", "jpeg" or "png"
+    content: bytes
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.format]
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
+
+
+def _number(value: float) -> str:
+    """10.0 -> "10", 2.5 -> "2,5" (German decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _format_error() -> ImageRejected:
+    return ImageRejected(
+        _("Bitte laden Sie ein Bild im Format JPEG, PNG oder WebP hoch."), code="format"
+    )
+
+
+def _corrupt_error() -> ImageRejected:
+    return ImageRejected(_("Die Datei ist beschädigt oder unvollständig."), code="corrupt")
+
+
+def _pixels_error(max_pixels: int) -> ImageRejected:
+    return ImageRejected(
+        _("Das Bild hat zu viele Pixel (höchstens %(megapixels)s Megapixel).")
+        % {"megapixels": _number(max_pixels / 1_000_000)},
+        code="too_many_pixels",
+    )
+
+
+def _read_upload(uploaded_file, max_bytes: int) -> bytes:
+    limit = (
+        f"{_number(round(max_bytes / MB, 1))} MB"
+        if max_bytes >= MB
+        else f"{_number(round(max_bytes / 1024, 1))} KB"
+    )
+    too_large = ImageRejected(
+        _("Die Datei ist zu groß (höchstens %(limit)s).") % {"limit": limit}, code="too_large"
+    )
+    if isinstance(uploaded_file, bytes | bytearray | memoryview):
+        data = bytes(uploaded_file)
+    else:
+        size = getattr(uploaded_file, "size", None)
+        if size is not None and size > max_bytes:
+            raise too_large
+        if hasattr(uploaded_file, "seek"):
+            uploaded_file.seek(0)
+        data = uploaded_file.read(max_bytes + 1)
+        if hasattr(uploaded_file, "seek"):
+            uploaded_file.seek(0)
+    if len(data) > max_bytes:
+        raise too_large
+    return data
+
+
+def _open(data: bytes) -> ImageFile.ImageFile:
+    return Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    """16- and 32-bit greyscale would be clipped by convert("RGB"): scale it down instead."""
+    if image.mode.startswith("I;16") or image.mode == "I":
+        scaled = image.convert("I").point(lambda value: value * (1 / 256))
+        return scaled.convert("L")
+    return image
+
+
+def _normalise(image: Image.Image) -> Image.Image:
+    """Orientation applied, sRGB, RGB or RGBA (RGBA only if some pixel is transparent),
+    and no metadata at all."""
+    ImageOps.exif_transpose(image, in_place=True)
+    target = "RGBA" if image.has_transparency_data else "RGB"
+    icc_profile = image.info.get("icc_profile")
+    image = _to_8bit(image)
+    result = None
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+            result = ImageCms.profileToProfile(image, source, _SRGB, outputMode=target)
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            result = None  # unusable profile or unsupported mode: keep the values as they are
+    if result is None or result.mode != target:
+        result = image.convert(target)
+    if result.mode == "RGBA" and result.getchannel("A").getextrema()[0] == 255:
+        result = result.convert("RGB")  # an alpha channel without any transparency
+    result.info = {}  # EXIF (with GPS), ICC, XMP, comments, text chunks: all gone
+    return result
+
+
+def verify_image(
+    uploaded_file,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    min_width: int = 0,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> VerifiedImage:
+    """Check an upload and return it decoded and normalised; raise ``ImageRejected`` if not.
+
+    ``uploaded_file`` is an ``UploadedFile`` (or any binary file object, or bytes). Accepted
+    are JPEG, PNG and WebP up to ``max_bytes`` bytes and ``max_pixels`` pixels (never more
+    than Pillow's ``Image.MAX_IMAGE_PIXELS``), at least ``min_width`` pixels wide after
+    applying the orientation. Animated PNG and WebP are accepted; only the first frame is kept.
+    """
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        raise ImproperlyConfigured(
+            "PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False: truncated uploads must be refused."
+        )
+    if Image.MAX_IMAGE_PIXELS:
+        max_pixels = min(max_pixels, Image.MAX_IMAGE_PIXELS)
+
+    data = _read_upload(uploaded_file, max_bytes)
+    # Pillow only warns between MAX_IMAGE_PIXELS and twice that: make it an error. (The filter
+    # change is process-wide while it lasts; the max_pixels clamp above refuses such images
+    # anyway, so a concurrent thread can at worst see the warning printed, never accepted.)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = _open(data)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _pixels_error(max_pixels) from None
+        except Image.UnidentifiedImageError:
+            raise _format_error() from None
+        except Exception:  # noqa: BLE001 - malformed headers raise many exception types
+            raise _corrupt_error() from None
+        if probe.format not in _ACCEPTED_DECODED:
+            raise _format_error()
+
+        # The header gives the size before anything is decoded.
+        width, height = probe.size
+        if width < 1 or height < 1:
+            raise _corrupt_error()
+        if width * height > max_pixels:
+            raise _pixels_error(max_pixels)
+        if max(width, height) > MAX_SIDE:
+            raise ImageRejected(
+                _("Das Bild ist zu lang oder zu breit (höchstens %(pixels)s Pixel je Seite).")
+                % {"pixels": MAX_SIDE},
+                code="too_many_pixels",
+            )
+
+        original_format = "JPEG" if probe.format == "MPO" else probe.format
+        try:
+            probe.verify()  # checksums and structure; the object is unusable afterwards
+            image = _open(data)  # verify() needs a fresh object for decoding
+            image.load()  # decodes everything: truncated data raises here
+            image = _normalise(image)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _pixels_error(max_pixels) from None
+        except Exception:  # noqa: BLE001 - Pillow raises many exception types for broken files
+            raise _corrupt_error() from None
+
+    if image.width < min_width:
+        raise ImageRejected(
+            _("Das Bild ist zu klein: mindestens %(min_width)s Pixel Breite.")
+            % {"min_width": min_width},
+            code="too_small",
+        )
+    return VerifiedImage(
+        image=image,
+        original_format=original_format,
+        original_size=(width, height),
+        file_size=len(data),
+    )
+
+
+def rendition_widths(original_width: int, widths=DEFAULT_WIDTHS) -> list[int]:
+    """The widths to render: those not larger than the original, plus the original width itself
+    when it lies below the largest wanted width (so the sharpest copy is never thrown away).
+    Never upscales."""
+    wanted = {int(width) for width in widths if width > 0}
+    fitting = {width for width in wanted if width <= original_width}
+    if not wanted or original_width < max(wanted):
+        fitting.add(original_width)
+    return sorted(fitting)
+
+
+def _flatten(image: Image.Image, background=(255, 255, 255)) -> Image.Image:
+    flat = Image.new("RGB", image.size, background)
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
+def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
+    buffer = BytesIO()
+    if fmt == "webp":
+        image.save(buffer, format="WEBP", quality=quality, method=4)
+    elif fmt == "jpeg":
+        image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    else:
+        image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def make_renditions(
+    image: Image.Image | VerifiedImage,
+    *,
+    widths=DEFAULT_WIDTHS,
+    quality: int = DEFAULT_QUALITY,
+    keep_alpha: bool | None = None,
+) -> list[Rendition]:
+    """Encode ``image`` as WebP plus a fallback in each of ``rendition_widths()``.
+
+    The fallback is JPEG, or PNG when transparency is kept. ``keep_alpha=None`` keeps
+    transparency whenever the image has it (logos); ``False`` puts transparent images on
+    white first (photos: JPEG fallback). Returned sorted by width, WebP first per width.
+    """
+    if isinstance(image, VerifiedImage):
+        image = image.image
+    if image.info:  # not from verify_image(): drop metadata without touching the caller's image
+        image = image.copy()
+        image.info = {}
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    if keep_alpha is None:
+        keep_alpha = image.mode == "RGBA"
+    if image.mode == "RGBA" and not keep_alpha:
+        image = _flatten(image)
+    elif image.mode == "RGB":
+        keep_alpha = False
+    fallback = "png" if keep_alpha else "jpeg"
+
+    renditions = []
+    for width in rendition_widths(image.width, widths):
+        if width == image.width:
+            resized = image
+        else:
+            height = max(1, round(image.height * width / image.width))
+            resized = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        for fmt in ("webp", fallback):
+            renditions.append(
+                Rendition(resized.width, resized.height, fmt, _encode(resized, fmt, quality))
+            )
+    return renditions
+
+
+def store_renditions(renditions, *, prefix: str, storage=None) -> list[dict]:
+    """Save each rendition as ``{prefix}/{width}.{ext}``; return a list for a JSONField.
+
+    Each entry is ``{"path", "width", "height", "format"}``; ``path`` is the name the storage
+    actually used (it appends a suffix rather than overwrite an existing file).
+    """
+    storage = storage or default_storage
+    prefix = prefix.strip("/")
+    stored = []
+    for rendition in renditions:
+        path = storage.save(
+            f"{prefix}/{rendition.width}.{rendition.extension}", ContentFile(rendition.content)
+        )
+        stored.append(
+            {
+                "path": path,
+                "width": rendition.width,
+                "height": rendition.height,
+                "format": rendition.format,
+            }
+        )
+    return stored
+
+
+def delete_renditions(renditions_json, storage=None) -> None:
+    """Remove stored renditions, e.g. when an image is replaced or its owner deleted."""
+    storage = storage or default_storage
+    for entry in renditions_json or []:
+        storage.delete(entry["path"])
+
+
+def build_srcset(renditions_json, fmt: str, storage=None) -> str:
+    """``"url 480w, url 960w"`` for the stored renditions in ``fmt`` ("webp", "jpeg", "png")."""
+    storage = storage or default_storage
+    entries = sorted(
+        (entry for entry in renditions_json or [] if entry["format"] == fmt),
+        key=lambda entry: entry["width"],
+    )
+    return ", ".join(f"{storage.url(entry['path'])} {entry['width']}w" for entry in entries)
+
+
+def picture(renditions_json, storage=None) -> dict | None:
+    """Everything a ``<picture>`` needs, or None without renditions::
+
+        <picture>
+          <source type="image/webp" srcset="{{ p.webp_srcset }}" sizes="...">
+          <img src="{{ p.src }}" srcset="{{ p.srcset }}" sizes="..."
+               width="{{ p.width }}" height="{{ p.height }}" alt="...">
+        </picture>
+
+    ``src``, ``width`` and ``height`` describe the largest fallback (JPEG or PNG) rendition.
+    """
+    storage = storage or default_storage
+    fallbacks = [entry for entry in renditions_json or [] if entry["format"] != "webp"]
+    if not fallbacks:
+        return None
+    largest = max(fallbacks, key=lambda entry: entry["width"])
+    fmt = largest["format"]
+    return {
+        "webp_srcset": build_srcset(renditions_json, "webp", storage),
+        "srcset": build_srcset(renditions_json, fmt, storage),
+        "type": CONTENT_TYPES[fmt],
+        "src": storage.url(largest["path"]),
+        "width": largest["width"],
+        "height": largest["height"],
+    }
+
+
+class VerifiedImageField(forms.FileField):
+    """A file field that accepts only images passing ``verify_image()``.
+
+    The cleaned value is the ``UploadedFile`` with the ``VerifiedImage`` attached as
+    ``.verified``; pass that to ``make_renditions()`` and never store the upload itself.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        min_width: int = 0,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        **kwargs,
+    ):
+        self.max_bytes = max_bytes
+        self.min_width = min_width
+        self.max_pixels = max_pixels
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        # Only called for a new upload: an unchanged or cleared field never gets here.
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        uploaded.verified = verify_image(
+            uploaded,
+            max_bytes=self.max_bytes,
+            min_width=self.min_width,
+            max_pixels=self.max_pixels,
+        )
+        return uploaded
+
+
+# Keeping uploads across a failed form submission ----------------------------------------------
+#
+# Browsers cannot re-fill a file input. When a form with a valid image comes back with an error
+# elsewhere, the verified (already re-encoded) image is kept in private storage for a few hours
+# and the form carries a signed token instead, so nobody has to pick the file again.
+
+STASH_MAX_AGE_HOURS = 6
+STASH_PREFIX = "pending-uploads/"
+
+
+def stash_image(verified: VerifiedImage) -> str:
+    """Keep ``verified`` privately; return a signed token for a hidden form field."""
+    import uuid
+
+    from smartregion.core.signing import make_token
+    from smartregion.core.storage import private_storage
+
+    buffer = BytesIO()
+    if verified.has_alpha:
+        verified.image.save(buffer, "PNG")
+    else:
+        verified.image.save(buffer, "WEBP", quality=95)
+    name = private_storage.save(f"{STASH_PREFIX}{uuid.uuid4().hex}", ContentFile(buffer.getvalue()))
+    return make_token("stashed-image", name)
+
+
+def unstash_image(token: str, **limits) -> VerifiedImage | None:
+    """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
+    from datetime import timedelta
+
+    from smartregion.core.signing import BadToken, read_token
+    from smartregion.core.storage import private_storage
+
+    try:
+        name = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
+    except BadToken:
+        return None
+    if not name.startswith(STASH_PREFIX) or ".." in name or not private_storage.exists(name):
+        return None
+    with private_storage.open(name, "rb") as handle:
+        data = handle.read()
+    try:
+        return verify_image(data, **limits)
+    except ImageRejected:
+        return None
+
+
+def purge_stashed_images() -> int:
+    """Delete kept uploads older than their tokens' lifetime (a periodic task)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartregion.core.storage import private_storage
+
+    folder = STASH_PREFIX.rstrip("/")
+    if not private_storage.exists(folder):
+        return 0
+    cutoff = timezone.now() - timedelta(hours=STASH_MAX_AGE_HOURS)
+    removed = 0
+    for filename in private_storage.listdir(folder)[1]:
+        name = f"{STASH_PREFIX}{filename}"
+        if private_storage.get_modified_time(name) < cutoff:
+            private_storage.delete(name)
+            removed += 1
+    return removed
+
+
+@dataclass(frozen=True)
+class KeptImage:
+    """Stands in for an upload taken over from an earlier submission of the same form."""
+
+    verified: VerifiedImage
+    token: str
+    name: str = "bild"
+
+
+class KeepsImagesMixin:
+    """For forms with ``VerifiedImageField``s: valid images survive a failed submission.
+
+    Call ``self.keep_images()`` at the end of the form's ``__init__`` (after all fields exist).
+    Each image field ``x`` gets a hidden companion ``x_kept``. After a submission with errors,
+    every valid new upload is stashed and its token put into ``x_kept``; on the next submission
+    an empty ``x`` with a valid ``x_kept`` counts as that image (a ``KeptImage`` with
+    ``.verified``, like an upload). ``kept_images`` tells the template which fields have one.
+    """
+
+    kept_images: dict
+
+    def keep_images(self) -> None:
+        self._image_fields = [
+            n for n, f in self.fields.items() if isinstance(f, VerifiedImageField)
+        ]
+        for name in self._image_fields:
+            self.fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.kept_images = {}
+        if not self.is_bound:
+            return
+        for name in self._image_fields:
+            if self.files.get(self.add_prefix(name)):
+                continue  # a new upload replaces the kept one
+            token = self.data.get(self.add_prefix(f"{name}_kept"), "")
+            field = self.fields[name]
+            verified = token and unstash_image(
+                token,
+                max_bytes=field.max_bytes,
+                min_width=field.min_width,
+                max_pixels=field.max_pixels,
+            )
+            if verified:
+                self.kept_images[name] = KeptImage(verified=verified, token=token)
+                field.required = False
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, kept in self.kept_images.items():
+            if not self.cleaned_data.get(name):
+                self.cleaned_data[name] = kept
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self._errors:
+            return
+        self.data = self.data.copy()
+        for name in self._image_fields:
+            value = self.cleaned_data.get(name)
+            if value is None or isinstance(value, KeptImage):
+                continue
+            token = stash_image(value.verified)
+            self.kept_images[name] = KeptImage(verified=value.verified, token=token)
+            self.data[self.add_prefix(f"{name}_kept")] = token

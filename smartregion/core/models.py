@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smartregion.core.markup import render_markdown
+
+
+class Municipality(models.Model):
+    """A city of the region (or the region as a whole), editable by staff."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A Themenfeld such as Smart Economy or eGovernment."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Themenfeld")
+        verbose_name_plural = _("Themenfelder")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Page(models.Model):
+    """A staff-editable page such as Über uns, Impressum, Datenschutz, Barrierefreiheit."""
+
+    slug = models.SlugField(_("Adresse"), max_length=100, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    intro = models.CharField(_("Einleitung"), max_length=300, blank=True)
+    body = models.TextField(_("Inhalt (Markdown)"))
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("Seite")
+        verbose_name_plural = _("Seiten")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("page", kwargs={"slug": self.slug})
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class ModerationLog(models.Model):
+    """Who changed the state of what, when and why: posts, applications, events alike."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, verbose_name=_("Art")
+    )
+    object_id = models.CharField(_("Objekt"), max_length=64)
+    from_state = models.CharField(_("vorher"), max_length=30, blank=True)
+    to_state = models.CharField(_("nachher"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("durch"),
+        related_name="+",
+    )
+    note = models.TextField(_("Begründung / Notiz"), blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Moderationsprotokoll")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '–'} → {self.to_state}"
+
+
+class ContentVersion(models.Model):
+    """A counter per content area, raised by database triggers on every write to its tables.
+
+    Cached fragments carry the version in their key (smartregion/fragments.py), so they are
+    never stale, whichever way the data changed: admin, services, bulk updates or raw SQL.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Inhaltsversion")
+        verbose_name_plural = _("Inhaltsversionen")
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"

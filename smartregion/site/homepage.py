@@ -1,0 +1,17 @@
+"""What the home page shows. Each capability registers its section here as it arrives."""
+
+from blog.models import Post
+from events.models import Event
+from members.models import Organisation
+from smartregion.core.models import Topic
+
+
+def home_sections() -> dict:
+    return {
+        "topics": Topic.objects.all(),
+        "latest_posts": Post.objects.published().for_cards().order_by("-published_at")[:3],
+        "upcoming_events": Event.objects.upcoming().published().for_cards()[:4],
+        "newest_members": Organisation.objects.active_members()
+        .for_cards()
+        .order_by("-membership__member_since", "-membership__pk")[:6],
+    }

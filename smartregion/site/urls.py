@@ -1,0 +1,35 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+from django.views.static import serve
+
+from smartregion.search import views as search_views
+from smartregion.site import views
+from smartregion.site.sitemaps import sitemaps
+
+# The admin logs in through allauth's login: the same rate limits, MFA and email verification.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("admin/", admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("blog/", include("blog.urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
+    path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
+    path("suche/", search_views.results, name="search"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# Staff-editable pages (/ueber-uns/, /impressum/, ...) come last: they take any remaining slug.
+urlpatterns += [path("<slug:slug>/", views.page, name="page")]
+
+handler500 = "smartregion.site.views.server_error"

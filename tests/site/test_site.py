@@ -1,0 +1,185 @@
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from smartregion.core.models import Municipality, Page, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_german_with_navigation_and_footer(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="de">' in html
+    assert "SMART REGION" in html and "Emscher-Lippe" in html
+    assert 'href="#main"' in html  # skip link
+    for label in ("Start", "Über uns", "Impressum", "Datenschutz", "Barrierefreiheit"):
+        assert label in html
+    # Empty states until the content apps have content.
+    assert "Noch keine Beiträge veröffentlicht." in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/ueber-uns/", "/impressum/", "/datenschutz/", "/barrierefreiheit/"]
+)
+def test_reading_pages_set_no_cookie(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_templates_need_no_inline_style_or_script(client):
+    html = client.get("/").content.decode()
+    assert "style=" not in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    ("slug", "title"),
+    [
+        ("ueber-uns", "Über uns"),
+        ("impressum", "Impressum"),
+        ("datenschutz", "Datenschutz"),
+        ("barrierefreiheit", "Erklärung zur Barrierefreiheit"),
+    ],
+)
+def test_seeded_pages_are_served(client, slug, title):
+    response = client.get(f"/{slug}/")
+    assert response.status_code == 200
+    assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+def test_staff_edits_to_a_page_show_up(client):
+    page = Page.objects.get(slug="impressum")
+    page.body = "## Anschrift\n\nMusterstraße 1, 45699 Herten"
+    page.save()
+    html = client.get("/impressum/").content.decode()
+    assert "<h2>Anschrift</h2>" in html
+    assert "Musterstraße 1" in html
+
+
+def test_unknown_page_gives_german_404(client):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_500_page_is_standalone_german(client, settings):
+    from smartregion.site.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Technischer Fehler" in html and 'lang="de"' in html
+
+
+def test_taxonomy_is_seeded_by_migration():
+    names = set(Municipality.objects.values_list("name", flat=True))
+    for city in (
+        "Gelsenkirchen",
+        "Bottrop",
+        "Castrop-Rauxel",
+        "Datteln",
+        "Dorsten",
+        "Gladbeck",
+        "Haltern am See",
+        "Herten",
+        "Marl",
+        "Oer-Erkenschwick",
+        "Recklinghausen",
+        "Waltrop",
+    ):
+        assert city in names
+    assert Topic.objects.filter(
+        slug="kuenstliche-intelligenz", name="Künstliche Intelligenz"
+    ).exists()
+    assert Topic.objects.count() >= 10
+
+
+def test_healthz_is_200_when_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_healthz_is_503_when_database_fails(client, monkeypatch):
+    from smartregion.site import views
+
+    class BrokenCursor:
+        def __enter__(self):
+            raise DatabaseError("connection refused")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(views.connection, "cursor", lambda: BrokenCursor())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_robots_txt_points_to_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_lists_home_and_pages(client):
+    response = client.get("/sitemap.xml")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<loc>http://testserver/</loc>" in body
+    assert "<loc>http://testserver/impressum/</loc>" in body
+
+
+def test_redaktion_group_exists_with_content_permissions():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Redaktion")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"change_page", "change_topic", "change_municipality"} <= codenames
+
+
+def test_editor_without_superuser_can_edit_pages_in_admin(client, staff_editor):
+    client.force_login(staff_editor)
+    page = Page.objects.get(slug="impressum")
+    response = client.get(reverse("admin:smartregion_page_change", args=[page.pk]))
+    assert response.status_code == 200
+    assert "Redaktion" in response.content.decode()
+
+
+def test_admin_is_german_and_branded(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "SMART REGION Emscher-Lippe · Redaktion" in html
+    assert 'lang="de"' in html
+
+
+def test_admin_login_goes_through_allauth_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_demo_command_is_idempotent(django_user_model):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    count = django_user_model.objects.count()
+    call_command("seed_demo")
+    assert django_user_model.objects.count() == count
