@@ -51,9 +51,10 @@ test-fast: install ## the suite without browser tests
 test-browser: install ## only the Playwright/axe-core browser tests
 	@$(WITH_DB) $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, and the import-linter contracts (layers, pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## format the code with ruff
 	$(VENV)/bin/ruff check --fix .
