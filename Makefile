@@ -18,8 +18,8 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(UV):
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer needed"' \
-		|| { echo "Python 3.12+ is needed (python3 --version says $$($(PYTHON) --version))"; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), "Python 3.13 needed"' \
+		|| { echo "Python 3.13 is needed (python3 --version says $$($(PYTHON) --version))"; exit 1; }
 	$(PYTHON) -m venv $(UV_HOME)
 	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
