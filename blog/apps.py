@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BlogConfig(AppConfig):
     name = "blog"
+
+    def ready(self):
+        from blog import sections
+        from members import area
+
+        area.area_links.register(area.Link(_("Meine Beiträge"), "blog:mine", order=10))
+        area.profile_sections.register(
+            area.Section("blog/_organisation_posts.html", sections.profile_context, order=10)
+        )

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Veranstaltungen")
+
+    def ready(self):
+        from events import sections
+        from members import area
+
+        area.area_sections.register(
+            area.Section("events/_area.html", sections.area_context, order=20)
+        )
+        area.area_links.register(
+            area.Link(_("Meine Veranstaltungen und Anmeldungen"), "events:mine", order=20)
+        )
+        area.profile_sections.register(
+            area.Section("events/_organisation_events.html", sections.profile_context, order=20)
+        )

@@ -390,23 +390,6 @@ def registrations_of(user):
     return Registration.objects.of_user(user).select_related("event").order_by("-event__starts_at")
 
 
-def area_context(user) -> dict:
-    """What /mein-bereich/ shows about events (members.views.area adds it)."""
-    now = timezone.now()
-    registrations = [
-        r
-        for r in registrations_of(user).exclude(status=Registration.Status.CANCELLED)
-        if r.event.ends_at >= now and r.event.is_public
-    ]
-    registrations.reverse()  # soonest first
-    for registration in registrations:
-        registration.cancel_path = services.cancel_path(registration)
-    return {
-        "event_registrations": registrations,
-        "can_propose_events": proposing_organisations(user).exists(),
-    }
-
-
 @login_required
 @require_GET
 def my_events(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import services
+from members.area import area_sections, bind, bind_links, profile_sections
 from members.forms import AnswerForm, ApplicationForm, InviteForm, ProfileForm
 from members.models import Application, Invitation, Membership, Organisation, OrganisationKind
 from smartregion.core.models import Municipality, Topic
@@ -152,26 +153,10 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": organisation.membership,
         "topics": list(organisation.topics.all()),
         "json_ld": _json_ld(organisation),
+        # What other apps show on the profile, such as its posts and events (members/area.py).
+        "sections": bind(profile_sections, request, organisation=organisation),
     }
-    context.update(_organisation_extras(organisation))
-    context.update(_organisation_events(organisation))
     return render(request, "members/profile.html", context)
-
-
-def _organisation_events(organisation: Organisation) -> dict:
-    """The organisation's upcoming events (two queries: the events, their Themenfelder)."""
-    from events.models import Event
-
-    events = Event.objects.upcoming().for_cards().filter(organiser=organisation)
-    return {"organisation_events": events[:6]}
-
-
-def _organisation_extras(organisation: Organisation) -> dict:
-    """Content of other capabilities on the profile, once they link posts to organisations."""
-    from blog.models import Post
-
-    posts = Post.objects.published().for_cards().filter(organisation=organisation)
-    return {"organisation_posts": posts.order_by("-published_at")[:6]}
 
 
 @require_GET
@@ -380,16 +365,11 @@ def area(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "applications": applications,
             "open_application": _open_application_of(request.user),
-            **_event_area(request.user),
+            # What other apps add, such as event registrations and links (members/area.py).
+            "sections": bind(area_sections, request, user=request.user),
+            "links": bind_links(),
         },
     )
-
-
-def _event_area(user) -> dict:
-    """The user's event registrations and whether they may propose events."""
-    from events.views import area_context
-
-    return area_context(user)
 
 
 def _seal_links(membership: Membership) -> dict:

@@ -259,3 +259,29 @@ def test_area_lists_the_users_applications_with_their_state(client):
     html = client.get(AREA).content.decode()
     assert "Ihre Anträge" in html and "Lippeauen Robotik GmbH" in html and "Eingereicht" in html
     assert "Ihr Antrag wird gerade bearbeitet." in html
+
+
+# Sections other apps register ----------------------------------------------------------------------
+
+
+def test_registered_sections_come_in_order_and_once():
+    from members.area import Link, Registry
+
+    registry = Registry()
+    registry.register(Link("Später", "spaeter", order=20))
+    registry.register(Link("Zuerst", "zuerst", order=10))
+    registry.register(Link("Später, neu", "spaeter", order=20))  # ready() ran again
+    assert [link.label for link in registry] == ["Zuerst", "Später, neu"]
+
+
+def test_area_shows_what_blog_and_events_register_in_their_order(client):
+    client.force_login(verified_user())
+    html = client.get(AREA).content.decode()
+    main = html[html.index("<main") :]
+    assert main.index('id="events-area-title"') < main.index('id="more-title"')
+    links = main[main.index('id="more-title"') :]
+    posts, events, account = (
+        links.index(f'href="{url}"')
+        for url in ("/blog/meine-beitraege/", "/mein-bereich/veranstaltungen/", "/konto/email/")
+    )
+    assert posts < events < account
