@@ -1,4 +1,4 @@
-"""What the home page shows. Each capability registers its section here as it arrives."""
+"""What the home page shows: the composition asks each capability's models for its part."""
 
 from blog.models import Post
 from events.models import Event

@@ -1,6 +1,6 @@
 """Development scheduler: runs ``manage.py housekeeping`` every few minutes (``make run``).
 
-In production a cron job or systemd timer runs ``manage.py housekeeping`` instead (see README).
+In production a cron job or systemd timer runs ``manage.py housekeeping`` instead (see docs/operations.md).
 """
 
 import os
