@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# Main navigation: (label, URL name). An entry shows once its app provides the URL.
+# Main navigation: (label, URL name, URL kwargs).
 MAIN_NAV = [
     (_("Start"), "home", {}),
     (_("Blog"), "blog:list", {}),
@@ -21,20 +21,10 @@ ACCOUNT_NAV = [
 def _resolve(entries, path: str) -> list[dict]:
     items = []
     for label, name, kwargs in entries:
-        try:
-            url = reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
+        url = reverse(name, kwargs=kwargs)
         active = path == url if url == "/" else path.startswith(url)
         items.append({"label": label, "url": url, "active": active})
     return items
-
-
-def optional_url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def site(request):
@@ -44,5 +34,5 @@ def site(request):
         "SITE_URL": settings.SITE_URL,
         "main_nav": _resolve(MAIN_NAV, path),
         "account_nav": _resolve(ACCOUNT_NAV, path),
-        "newsletter_url": optional_url("newsletter:subscribe"),
+        "newsletter_url": reverse("newsletter:subscribe"),
     }

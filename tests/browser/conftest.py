@@ -101,8 +101,4 @@ def _reference_data(request):
 
     request.getfixturevalue("transactional_db")
     for module_name, function in REFERENCE_DATA:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        getattr(module, function)(apps, None)
+        getattr(import_module(module_name), function)(apps, None)
