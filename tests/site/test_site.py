@@ -156,11 +156,28 @@ def test_redaktion_group_exists_with_content_permissions():
 
 
 def test_editor_without_superuser_can_edit_pages_in_admin(client, staff_editor):
+    assert not staff_editor.is_superuser
     client.force_login(staff_editor)
     page = Page.objects.get(slug="impressum")
-    response = client.get(reverse("admin:smartregion_page_change", args=[page.pk]))
-    assert response.status_code == 200
-    assert "Redaktion" in response.content.decode()
+    url = reverse("admin:smartregion_page_change", args=[page.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "slug": "impressum",
+            "title": "Impressum",
+            "intro": "Angaben nach § 5 DDG",
+            "body": "## Anbieterin\n\nWiN Emscher-Lippe GmbH, **neue Anschrift** in Herten.",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:smartregion_page_changelist")
+    page.refresh_from_db()
+    assert page.intro == "Angaben nach § 5 DDG"
+    assert "**neue Anschrift** in Herten" in page.body
+    html = client.get("/impressum/").content.decode()
+    assert '<p class="lead">Angaben nach § 5 DDG</p>' in html
+    assert "<strong>neue Anschrift</strong> in Herten" in html
 
 
 def test_admin_is_german_and_branded(client, admin_user):
