@@ -37,3 +37,23 @@ def staff_editor(django_user_model):
     user.groups.add(Group.objects.get(name="Redaktion"))
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+@pytest.fixture
+def housekeeping(django_capture_on_commit_callbacks):
+    """``housekeeping()``: run ``manage.py housekeeping`` as cron does and return its output.
+
+    The tests' immediate task backend runs each periodic task as it is enqueued; what waits
+    for the commit (mail delivery) runs as well, as after a real run.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def run() -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("housekeeping", stdout=out)
+        return out.getvalue()
+
+    return run

@@ -584,8 +584,15 @@ def test_unconfirmed_submissions_are_purged_after_seven_days_with_their_files(
     assert Path(recent.cover_original.path).is_file()
 
 
-def test_purge_is_a_periodic_task():
-    assert "blog.tasks.purge_unconfirmed_posts" in settings.PERIODIC_TASKS
+def test_housekeeping_purges_unconfirmed_submissions(make_post, time_machine, housekeeping):
+    time_machine.move_to(timezone.now(), tick=False)
+    stale = make_post("submitted")
+    time_machine.shift(timedelta(days=6))
+    recent = make_post("submitted")
+    time_machine.shift(timedelta(days=1, minutes=1))
+    housekeeping()
+    assert not Post.objects.filter(pk=stale.pk).exists()
+    assert Post.objects.filter(pk=recent.pk).exists()
 
 
 def test_purge_keeps_everything_younger_than_seven_days(make_post, time_machine):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -18,9 +17,19 @@ from tests.factories import EventFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_reminder_tasks_are_periodic():
-    assert "events.tasks.send_reminders" in settings.PERIODIC_TASKS
-    assert "events.tasks.purge_unconfirmed_registrations" in settings.PERIODIC_TASKS
+def test_housekeeping_sends_the_reminders_and_purges_unconfirmed_registrations(
+    sign_up, housekeeping
+):
+    start = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=2))
+    sign_up(event, "unbestaetigt@example.org")
+    kept = sign_up(event, "bestaetigt@example.org", confirm=True)
+    mail.outbox.clear()
+    with time_machine.travel(start - timedelta(hours=2)):
+        housekeeping()
+    assert [m.to for m in mail.outbox] == [["bestaetigt@example.org"]]
+    assert mail.outbox[0].subject == f"Erinnerung: {event.title} beginnt bald"
+    assert set(Registration.objects.values_list("pk", flat=True)) == {kept.pk}
 
 
 def test_reminder_goes_to_each_confirmed_participant_once_the_day_before(sign_up, committed):

@@ -295,10 +295,7 @@ def test_an_unreachable_server_stops_the_run_with_the_rows_pending(settings, mon
     assert not Delivery.objects.exclude(attempts=0).exists()
 
 
-def test_stalled_sends_are_enqueued_again(
-    time_machine, settings, django_capture_on_commit_callbacks
-):
-    assert "newsletter.tasks.resume_stalled_campaigns" in settings.PERIODIC_TASKS
+def test_stalled_sends_are_enqueued_again_by_housekeeping(time_machine, housekeeping):
     time_machine.move_to(timezone.now(), tick=False)
     SubscriberFactory.create_batch(2)
     stalled = schedule(CampaignFactory())  # its task was lost with a dead worker
@@ -306,8 +303,7 @@ def test_stalled_sends_are_enqueued_again(
     time_machine.shift(timedelta(minutes=10))
     Campaign.objects.filter(pk=busy.pk).update(progress_at=timezone.now())
     time_machine.shift(timedelta(minutes=6))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.resume_stalled_campaigns.enqueue().return_value == 1
+    housekeeping()
     stalled.refresh_from_db()
     busy.refresh_from_db()
     assert stalled.status == Campaign.Status.SENT and stalled.sent_count == 2
