@@ -6,7 +6,7 @@
 It works in its own database (``smartregion_bench_search`` on the same server as DATABASE_URL,
 or on the project-local cluster), never in the development database. For each size it
 
-1. adds generated posts until there are that many (``search.corpus``, deterministic, so a
+1. adds generated posts until there are that many (``support.corpus``, deterministic, so a
    database filled before is reused; a larger one is trimmed and compacted with VACUUM FULL),
    runs VACUUM ANALYZE on the index
    (as autovacuum would after a bulk load; the search asks the planner for its estimates) and
@@ -105,7 +105,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def fill(size: int) -> None:
     from django.db import connection
 
-    from smartregion.search.corpus import generate_posts, generated_count, trim_generated
+    from bench.support.corpus import generate_posts, generated_count, trim_generated
     from smartregion.search.vocabulary import refresh
 
     trimmed = 0

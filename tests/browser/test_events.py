@@ -51,14 +51,15 @@ def no_min_fill_time(monkeypatch):
     monkeypatch.setattr(SpamProtectedForm, "min_fill_seconds", 0)
 
 
-def _with_image(event, word="Treffen", colour=0):
-    from events import demo, services
+def _with_image(event, word="Treffen", palette=10):
+    from events import services
     from smartregion.core.images import verify_image
+    from smartregion.site.demo.artwork import Art
 
-    content, alt = demo.demo_picture(word, colour)
-    event.image_alt = alt
+    art = Art(word, palette, "kalenderblatt")
+    event.image_alt = art.alt
     event.save(update_fields=["image_alt"])
-    services.event_set_image(event=event, verified=verify_image(content))
+    services.event_set_image(event=event, verified=verify_image(art.jpeg((1600, 900))))
     event.refresh_from_db()
     services.event_render_image(event)
     return event
@@ -87,7 +88,7 @@ def test_list_passes_axe_and_filters(live_server, site_page, axe_check):
             online_url="https://meet.example/x",
         ),
         word="Online",
-        colour=3,
+        palette=12,
     )
     _event(20, title="Netzwerkabend", capacity=1)
     _event(40, title="Abgesagter Rundgang", status="cancelled")

@@ -9,13 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed() -> str:
-    from events import demo as events_demo
-    from members import demo as members_demo
-    from smartregion.site import demo as site_demo
+    from smartregion.site.demo import accounts, events, members
 
     out = io.StringIO()
-    for module in (site_demo, members_demo, events_demo):
-        module.seed(out)
+    for seeder in (accounts, members, events):
+        seeder.seed(out)
     return out.getvalue()
 
 

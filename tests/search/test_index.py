@@ -68,7 +68,7 @@ def test_editing_a_post_updates_its_vector_and_facets(post):
 
 
 def test_bulk_created_posts_are_indexed_in_one_go(post):
-    from smartregion.search.corpus import generate_posts
+    from bench.support.corpus import generate_posts
 
     assert generate_posts(25, seed=3) == 25
     assert Document.objects.filter(kind="post").count() == 25

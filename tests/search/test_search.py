@@ -204,7 +204,7 @@ def test_results_are_paginated(client, post):
 
 
 def test_more_than_500_matches_are_capped_and_say_so(client, db):
-    from smartregion.search.corpus import generate_posts
+    from bench.support.corpus import generate_posts
 
     generate_posts(560, seed=5)
     html = search(client, q="Krise OR Region OR Unternehmen OR Digitalisierung")

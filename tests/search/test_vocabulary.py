@@ -51,14 +51,14 @@ def test_the_task_rebuilds_only_when_the_index_changed(post, housekeeping):
 
 
 def test_generate_posts_is_deterministic_and_continues(db):
-    from smartregion.search.corpus import generate
+    from bench.support.corpus import generate, main
 
     cities = ["Marl", "Kreis Recklinghausen"]
     assert generate(7, 42, cities) == generate(7, 42, cities)
     assert generate(7, 42, cities) != generate(7, 43, cities)
     out = StringIO()
-    call_command("generate_posts", "30", "--seed", "7", stdout=out)
-    call_command("generate_posts", "20", "--seed", "7", stdout=out)
+    main(["30", "--seed", "7"], stdout=out)
+    main(["20", "--seed", "7"], stdout=out)
     assert "20 of 20 posts written" in out.getvalue()
     posts = Post.objects.published()
     assert posts.count() == 50
@@ -81,7 +81,7 @@ def test_search_reindex_rebuilds_rows_that_went_missing(post, member):
 
 
 def test_trim_generated_keeps_the_newest(db):
-    from smartregion.search.corpus import generate_posts, trim_generated
+    from bench.support.corpus import generate_posts, trim_generated
     from smartregion.search.models import Document
 
     generate_posts(12, seed=2)

@@ -191,12 +191,3 @@ def test_admin_login_goes_through_allauth_login(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-
-
-def test_demo_command_is_idempotent(django_user_model):
-    from django.core.management import call_command
-
-    call_command("seed_demo")
-    count = django_user_model.objects.count()
-    call_command("seed_demo")
-    assert django_user_model.objects.count() == count

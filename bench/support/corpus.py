@@ -1,5 +1,10 @@
 """Realistic German blog posts in any number, for the search benchmark and for trying search out.
 
+    .venv/bin/python -m smartregion.site.devdb exec -- .venv/bin/python -m bench.support.corpus 10000
+
+adds 10,000 posts to the development database (``--seed N`` for other posts); bench/search.py
+fills its own database with ``generate_posts()``.
+
 Posts are put together from vocabulary lists and sentence templates about how businesses,
 administrations and schools of the region went digital. Word frequencies are skewed like real
 text: "Unternehmen", "Region" and "Digitalisierung" occur in a large share of the posts, most
@@ -12,8 +17,11 @@ and ``i``, so 10,000 and then 90,000 more give the same posts as 100,000 at once
 
 from __future__ import annotations
 
+import argparse
 import html
+import os
 import random
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -627,3 +635,30 @@ def generate_posts(count: int, *, seed: int = 1, progress=None) -> int:
         if progress:
             progress(done)
     return done
+
+
+def main(argv: list[str] | None = None, stdout=sys.stdout) -> None:
+    """The command line: add COUNT posts after those generated before."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.support.corpus",
+        description="Add COUNT realistic German blog posts (published, deterministic for a seed) "
+        "after those generated before. They are indexed by the database.",
+    )
+    parser.add_argument("count", type=int, help="how many posts to add")
+    parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same posts")
+    parser.add_argument("-v", "--verbose", action="store_true", help="report every batch")
+    args = parser.parse_args(argv)
+
+    def progress(done: int) -> None:
+        if args.verbose or done == args.count:
+            print(f"{done} of {args.count} posts written", file=stdout)
+
+    generate_posts(args.count, seed=args.seed, progress=progress)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartregion.site.settings")
+    import django
+
+    django.setup()
+    main()
