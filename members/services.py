@@ -553,9 +553,9 @@ def seal_file(
     import hashlib
 
     from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
 
-    from smartregion.core.storage import private_storage
-
+    private_storage = storages["private"]
     if fmt not in SEAL_FORMATS:
         raise ValueError(f"unknown seal format {fmt!r}")
     data = seal_data(membership)

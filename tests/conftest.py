@@ -4,12 +4,8 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The "private" storage follows this setting, also where model fields hold it.
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    from django.utils.functional import empty
-
-    from smartregion.core.storage import private_storage
-
-    private_storage._wrapped = empty  # re-created with the new location on first use
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ from io import BytesIO
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
@@ -449,7 +449,8 @@ def stash_image(verified: VerifiedImage) -> str:
     import uuid
 
     from smartregion.core.signing import make_token
-    from smartregion.core.storage import private_storage
+
+    private_storage = storages["private"]
 
     buffer = BytesIO()
     if verified.has_alpha:
@@ -465,7 +466,8 @@ def unstash_image(token: str, **limits) -> VerifiedImage | None:
     from datetime import timedelta
 
     from smartregion.core.signing import BadToken, read_token
-    from smartregion.core.storage import private_storage
+
+    private_storage = storages["private"]
 
     try:
         name = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
@@ -487,7 +489,7 @@ def purge_stashed_images() -> int:
 
     from django.utils import timezone
 
-    from smartregion.core.storage import private_storage
+    private_storage = storages["private"]
 
     folder = STASH_PREFIX.rstrip("/")
     if not private_storage.exists(folder):

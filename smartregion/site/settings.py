@@ -175,10 +175,13 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# Uploads that are not public yet (unconfirmed or unmoderated submissions): no URL serves them.
+# Uploads that are not public yet (unconfirmed or unmoderated submissions) and seal files: the
+# "private" storage below keeps them here, and no URL serves them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A FileSystemStorage at PRIVATE_MEDIA_ROOT (it follows that setting) without URLs.
+    "private": {"BACKEND": "smartregion.core.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

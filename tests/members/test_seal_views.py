@@ -186,7 +186,9 @@ def test_renewal_regenerates_the_seal_with_the_new_year(client, manager, members
 
 
 def test_old_versions_are_removed_from_private_storage(client, manager, membership):
-    from smartregion.core.storage import private_storage
+    from django.core.files.storage import storages
+
+    private_storage = storages["private"]
 
     client.force_login(manager)
     url = reverse("members:seal_svg", kwargs={"pk": membership.pk, "variant": "hell"})
