@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core import images
 from smartregion.core.markup import RendersMarkdown
 from smartregion.core.storage import get_private_storage
 
@@ -16,10 +17,8 @@ MAX_GALLERY_IMAGES = 6
 
 
 def private_upload_path(instance, filename: str) -> str:
-    # Only the extension of the re-encoded file we wrote counts; never the uploader's file name.
-    # The folder is not served by any URL.
-    suffix = ".png" if filename.endswith(".png") else ".webp"
-    return f"blog/{uuid.uuid4().hex}{suffix}"
+    # On the private storage, which no URL serves.
+    return images.original_name("blog", filename)
 
 
 class PostQuerySet(models.QuerySet):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from functools import partial
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,24 +18,8 @@ from smartregion.core.text import unique_slug
 CONFIRM_MAX_AGE = timedelta(days=7)
 REVISE_MAX_AGE = timedelta(days=60)
 UNCONFIRMED_TTL = timedelta(days=7)
-STORED_MAX_SIDE = 2400  # the kept original; renditions are made from it
 
 S = Post.Status
-
-
-def _store_private(verified) -> ContentFile:
-    """The verified, normalised image as a lossless-enough file for the private store."""
-    image = verified.image.copy()
-    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
-    buffer = io.BytesIO()
-    fmt = "PNG" if image.mode == "RGBA" else "WEBP"
-    image.save(buffer, fmt, quality=92)
-    return ContentFile(buffer.getvalue(), name=f"upload.{fmt.lower()}")
-
-
-def _save_private(field_file, verified) -> None:
-    content = _store_private(verified)
-    field_file.save(content.name, content, save=False)
 
 
 def _set_fields(post: Post, data: dict) -> None:
@@ -60,16 +42,14 @@ def _set_fields(post: Post, data: dict) -> None:
 
 def _replace_images(post: Post, *, cover, gallery) -> None:
     if cover is not None:
-        if post.cover_original:
-            post.cover_original.delete(save=False)
-        _save_private(post.cover_original, cover)
+        images.store_original(post.cover_original, cover)
     if gallery:
         for old in post.images.all():
             old.original.delete(save=False)
         post.images.all().delete()
         for position, (verified, alt) in enumerate(gallery):
             image = PostImage(post=post, position=position, alt_text=alt)
-            _save_private(image.original, verified)
+            images.store_original(image.original, verified)
             image.save()
 
 
@@ -86,7 +66,7 @@ def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
             name__iexact=post.organisation_name.strip()
         ).first()
     with transaction.atomic():
-        _save_private(post.cover_original, cover)
+        images.store_original(post.cover_original, cover)
         post.save()
         post.topics.set(data["topics"])
         _replace_images(post, cover=None, gallery=gallery)
@@ -215,11 +195,15 @@ def _public_prefix(post: Post) -> str:
 def render_images(post: Post) -> None:
     """Make the public renditions of a published post's images, once."""
     if not post.cover_renditions and post.cover_original:
-        post.cover_renditions = _render(post.cover_original, f"{_public_prefix(post)}/cover")
+        post.cover_renditions = images.render_original(
+            post.cover_original, prefix=f"{_public_prefix(post)}/cover"
+        )
         Post.objects.filter(pk=post.pk).update(cover_renditions=post.cover_renditions)
     for image in post.images.all():
         if not image.renditions:
-            image.renditions = _render(image.original, f"{_public_prefix(post)}/{image.pk}")
+            image.renditions = images.render_original(
+                image.original, prefix=f"{_public_prefix(post)}/{image.pk}"
+            )
             image.save(update_fields=["renditions"])
     _touch(post)
 
@@ -228,15 +212,6 @@ def _touch(post: Post) -> None:
     """Renditions changed: a new updated_at gives the cached page a new key."""
     post.updated_at = timezone.now()
     Post.objects.filter(pk=post.pk).update(updated_at=post.updated_at)
-
-
-def _render(field_file, prefix: str) -> list[dict]:
-    from PIL import Image
-
-    with field_file.open("rb") as handle, Image.open(handle) as image:
-        image.load()
-        renditions = images.make_renditions(image)
-    return images.store_renditions(renditions, prefix=prefix)
 
 
 def remove_public_images(post: Post) -> None:

@@ -20,6 +20,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core import images
 from smartregion.core.markup import markdown_to_text, render_markdown
 from smartregion.core.storage import get_private_storage
 
@@ -44,9 +45,8 @@ def new_uid() -> str:
 
 
 def private_image_path(instance, filename: str) -> str:
-    # Only our re-encoded file is stored; the uploader's file name is never used.
-    suffix = ".png" if filename.endswith(".png") else ".webp"
-    return f"events/{uuid.uuid4().hex}{suffix}"
+    # On the private storage, which no URL serves.
+    return images.original_name("events", filename)
 
 
 class EventQuerySet(models.QuerySet):

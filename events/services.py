@@ -9,13 +9,11 @@ ever compute the same free number, the second one fails on the constraint and lo
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +31,6 @@ E = Event.Status
 R = Registration.Status
 CONFIRM_MAX_AGE = timedelta(days=7)
 REMINDER_BEFORE = timedelta(hours=24)
-STORED_MAX_SIDE = 2400
 PLACE_ATTEMPTS = 5
 
 
@@ -454,21 +451,9 @@ def event_cancel(*, event: Event, actor, note: str = "") -> int:
 # Images -----------------------------------------------------------------------------------------
 
 
-def _private_file(verified) -> ContentFile:
-    image = verified.image.copy()
-    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
-    buffer = io.BytesIO()
-    fmt = "PNG" if image.mode == "RGBA" else "WEBP"
-    image.save(buffer, fmt, quality=92)
-    return ContentFile(buffer.getvalue(), name=f"upload.{fmt.lower()}")
-
-
 def event_set_image(*, event: Event, verified) -> None:
     """Keep the verified image privately; public renditions follow once the event is public."""
-    if event.image_original:
-        event.image_original.delete(save=False)
-    content = _private_file(verified)
-    event.image_original.save(content.name, content, save=False)
+    images.store_original(event.image_original, verified)
     event_remove_public_image(event)
     Event.objects.filter(pk=event.pk).update(image_original=event.image_original.name)
     if event.is_public:
@@ -479,12 +464,9 @@ def event_render_image(event: Event) -> None:
     """Make the public renditions of a public event's image, once."""
     if event.image_renditions or not event.image_original:
         return
-    from PIL import Image
-
-    with event.image_original.open("rb") as handle, Image.open(handle) as image:
-        image.load()
-        renditions = images.make_renditions(image)
-    stored = images.store_renditions(renditions, prefix=f"events/{event.uid.split('@')[0]}")
+    stored = images.render_original(
+        event.image_original, prefix=f"events/{event.uid.split('@')[0]}"
+    )
     event.image_renditions = stored
     Event.objects.filter(pk=event.pk).update(image_renditions=stored, updated_at=timezone.now())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import date, timedelta
 
@@ -22,6 +21,8 @@ A = Application.Status
 M = Membership.Status
 INVITE_MAX_AGE = timedelta(days=14)
 LOGO_WIDTHS = (160, 320, 640)
+# Logos are kept losslessly (PNG), at most this many pixels per side.
+LOGO_MAX_SIDE = 1200
 # Fixed paths under /mitglieder/ that an organisation's slug must not take.
 RESERVED_SLUGS = {"bewerben", "botschafter"}
 
@@ -44,33 +45,22 @@ def membership_end_for(start: date) -> date:
 # Logos ------------------------------------------------------------------------------------------
 
 
-def _logo_file(verified):
-    from django.core.files.base import ContentFile
-
-    image = verified.image.copy()
-    image.thumbnail((1200, 1200))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return ContentFile(buffer.getvalue(), name="logo.png")
+def _store_logo(field_file, verified) -> None:
+    images.store_original(field_file, verified, max_side=LOGO_MAX_SIDE, lossless=True)
 
 
 def organisation_set_logo(*, organisation: Organisation, verified=None) -> None:
     """Store the verified logo privately and publish its renditions (re-processed every time)."""
     if verified is not None:
-        if organisation.logo_original:
-            organisation.logo_original.delete(save=False)
-        organisation.logo_original.save("logo", _logo_file(verified), save=False)
+        _store_logo(organisation.logo_original, verified)
     images.delete_renditions(organisation.logo_renditions)
     organisation.logo_renditions = []
     if organisation.logo_original:
-        from PIL import Image
-
-        with organisation.logo_original.open("rb") as handle, Image.open(handle) as image:
-            image.load()
-            renditions = images.make_renditions(image, widths=LOGO_WIDTHS)
         # A fresh folder per upload: new URLs, so no cache anywhere keeps showing the old logo.
-        organisation.logo_renditions = images.store_renditions(
-            renditions, prefix=f"logos/{organisation.slug}-{uuid.uuid4().hex[:12]}"
+        organisation.logo_renditions = images.render_original(
+            organisation.logo_original,
+            prefix=f"logos/{organisation.slug}-{uuid.uuid4().hex[:12]}",
+            widths=LOGO_WIDTHS,
         )
     organisation.save(update_fields=["logo_original", "logo_renditions", "updated_at"])
 
@@ -116,7 +106,7 @@ def application_create(*, user, data: dict, logo=None) -> tuple[Application, boo
         with transaction.atomic():
             application = Application(applicant=user, **fields)
             if logo is not None:
-                application.logo_original.save("logo", _logo_file(logo), save=False)
+                _store_logo(application.logo_original, logo)
             application.save()
             application.topics.set(data.get("topics", []))
             moderation.transition(application, A.SUBMITTED, actor=user, note="Antrag eingereicht")
@@ -263,11 +253,7 @@ def organisation_make_founding(*, organisation: Organisation, actor) -> Membersh
 
 
 def _copy_logo(application: Application, organisation: Organisation) -> None:
-    from django.core.files.base import ContentFile
-
-    with application.logo_original.open("rb") as handle:
-        content = ContentFile(handle.read(), name="logo.png")
-    organisation.logo_original.save("logo", content, save=False)
+    images.copy_original(application.logo_original, organisation.logo_original)
     organisation_set_logo(organisation=organisation)
 
 

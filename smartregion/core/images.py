@@ -1,6 +1,7 @@
-"""Safe handling of uploaded images: verify, normalise, re-encode into responsive renditions.
+"""The one image pipeline: verify an upload, keep the original privately, render public renditions.
 
-Generic on purpose (blog covers and galleries, member logos): nothing here knows about models.
+Blog covers and galleries, event images and member logos all go through here; the callers only
+pass their own parameters (paths, sizes, widths). Nothing here knows about particular models.
 
 The pipeline:
 
@@ -10,38 +11,53 @@ The pipeline:
    decodes it so truncated files are refused. It applies the EXIF orientation, converts an
    embedded ICC profile to sRGB where possible and returns a plain RGB or RGBA image without
    any metadata (no EXIF, GPS, ICC, comments or text chunks).
-2. ``make_renditions()`` encodes that image as WebP plus a fallback (JPEG for opaque images,
-   PNG for images with transparency) in several widths for ``srcset``. It never upscales.
-3. ``store_renditions()`` saves them to a storage and returns a JSON-serialisable list for a
-   ``JSONField``; ``build_srcset()`` and ``picture()`` turn that list back into markup values.
+2. ``store_original()`` keeps that image, re-encoded and at most ``max_side`` pixels per side,
+   in a ``FileField`` on the private storage (``smartregion.core.storage``); ``original_name()``
+   is the ``upload_to`` helper for such fields and ``copy_original()`` copies one to another.
+3. ``render_original()`` makes the public renditions of a kept original: ``make_renditions()``
+   encodes an image as WebP plus a fallback (JPEG for opaque images, PNG for images with
+   transparency) in several widths for ``srcset``, never upscaling, and ``store_renditions()``
+   saves them to the default (public) storage and returns a JSON-serialisable list for a
+   ``JSONField``. ``delete_renditions()`` takes them offline again; ``build_srcset()`` and
+   ``picture()`` turn the list into markup values.
 
-The original upload is never stored: only re-encoded pixels leave this module, so anything
+The upload itself is never stored: only re-encoded pixels leave this module, so anything
 appended to or hidden in the file (scripts after the image data, comments, metadata) is lost.
 
-``VerifiedImageField`` is the form field: it runs ``verify_image()`` in ``clean()`` so the
+``VerifiedImageField`` is the form field: it runs ``verify_image()`` in ``to_python()`` so the
 German error message appears beside the field, and attaches the result as ``.verified``.
+``KeepsImagesMixin`` keeps valid uploads across a failed submission (the "stash").
 
 Pillow's global settings are left alone: ``Image.MAX_IMAGE_PIXELS`` stays enabled (our own,
 lower limit applies first, and Pillow's ``DecompressionBombWarning`` is raised as an error
 here) and ``ImageFile.LOAD_TRUNCATED_IMAGES`` must stay False (checked on every call).
 """
 
+import posixpath
+import uuid
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 from io import BytesIO
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageFile, ImageOps
+
+from smartregion.core.signing import BadToken, make_token, read_token
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MB
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_WIDTHS = (480, 960, 1600)
 DEFAULT_QUALITY = 82
+# The kept private original: renditions are made from it later, so it is kept large and good.
+ORIGINAL_MAX_SIDE = 2400
+ORIGINAL_QUALITY = 92
 # WebP cannot encode a side longer than this; since renditions never upscale, refusing longer
 # sides here guarantees every rendition can be encoded.
 MAX_SIDE = 16383
@@ -362,6 +378,60 @@ def delete_renditions(renditions_json, storage=None) -> None:
         storage.delete(entry["path"])
 
 
+# Private originals -----------------------------------------------------------------------------
+
+
+def original_file(
+    verified: VerifiedImage,
+    *,
+    max_side: int | None = ORIGINAL_MAX_SIDE,
+    lossless: bool = False,
+    quality: int = ORIGINAL_QUALITY,
+) -> ContentFile:
+    """``verified`` encoded for keeping: at most ``max_side`` pixels per side (None: as it is),
+    PNG when it has transparency or ``lossless`` is asked for (logos), else WebP."""
+    image = verified.image
+    if max_side and max(image.size) > max_side:
+        image = image.copy()
+        image.thumbnail((max_side, max_side))
+    fmt = "png" if lossless or image.mode == "RGBA" else "webp"
+    return ContentFile(_encode(image, fmt, quality), name=f"original.{EXTENSIONS[fmt]}")
+
+
+def original_name(folder: str, filename: str) -> str:
+    """For ``upload_to``: a fresh name in ``folder``; only the suffix of the file we wrote
+    (``.png`` or else ``.webp``) is used, never the uploader's file name."""
+    suffix = ".png" if filename.endswith(".png") else ".webp"
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def store_original(field_file, verified: VerifiedImage, **options) -> None:
+    """Keep ``verified`` in ``field_file`` (of a ``FileField`` on the private storage), replacing
+    the file it held. ``options`` go to ``original_file()``. The model instance is not saved."""
+    if field_file:
+        field_file.delete(save=False)
+    content = original_file(verified, **options)
+    field_file.save(content.name, content, save=False)
+
+
+def copy_original(source, target) -> None:
+    """Keep a copy of the file of ``source`` in ``target`` (both private ``FieldFile``s),
+    replacing the file ``target`` held. The model instance is not saved."""
+    with source.open("rb") as handle:
+        content = ContentFile(handle.read(), name=posixpath.basename(source.name))
+    if target:
+        target.delete(save=False)
+    target.save(content.name, content, save=False)
+
+
+def render_original(field_file, *, prefix: str, widths=DEFAULT_WIDTHS) -> list[dict]:
+    """Make and store the public renditions of a kept original (see ``store_renditions()``)."""
+    with field_file.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        renditions = make_renditions(image, widths=widths)
+    return store_renditions(renditions, prefix=prefix)
+
+
 def build_srcset(renditions_json, fmt: str, storage=None) -> str:
     """``"url 480w, url 960w"`` for the stored renditions in ``fmt`` ("webp", "jpeg", "png")."""
     storage = storage or default_storage
@@ -403,7 +473,7 @@ class VerifiedImageField(forms.FileField):
     """A file field that accepts only images passing ``verify_image()``.
 
     The cleaned value is the ``UploadedFile`` with the ``VerifiedImage`` attached as
-    ``.verified``; pass that to ``make_renditions()`` and never store the upload itself.
+    ``.verified``; pass that to ``store_original()`` and never store the upload itself.
     """
 
     def __init__(
@@ -445,37 +515,22 @@ STASH_PREFIX = "pending-uploads/"
 
 
 def stash_image(verified: VerifiedImage) -> str:
-    """Keep ``verified`` privately; return a signed token for a hidden form field."""
-    import uuid
-
-    from smartregion.core.signing import make_token
-
-    private_storage = storages["private"]
-
-    buffer = BytesIO()
-    if verified.has_alpha:
-        verified.image.save(buffer, "PNG")
-    else:
-        verified.image.save(buffer, "WEBP", quality=95)
-    name = private_storage.save(f"{STASH_PREFIX}{uuid.uuid4().hex}", ContentFile(buffer.getvalue()))
+    """Keep ``verified`` privately at full size; return a signed token for a hidden form field."""
+    content = original_file(verified, max_side=None, quality=95)
+    name = storages["private"].save(f"{STASH_PREFIX}{uuid.uuid4().hex}", content)
     return make_token("stashed-image", name)
 
 
 def unstash_image(token: str, **limits) -> VerifiedImage | None:
     """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
-    from datetime import timedelta
-
-    from smartregion.core.signing import BadToken, read_token
-
-    private_storage = storages["private"]
-
     try:
         name = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
     except BadToken:
         return None
-    if not name.startswith(STASH_PREFIX) or ".." in name or not private_storage.exists(name):
+    storage = storages["private"]
+    if not name.startswith(STASH_PREFIX) or ".." in name or not storage.exists(name):
         return None
-    with private_storage.open(name, "rb") as handle:
+    with storage.open(name, "rb") as handle:
         data = handle.read()
     try:
         return verify_image(data, **limits)
@@ -485,21 +540,16 @@ def unstash_image(token: str, **limits) -> VerifiedImage | None:
 
 def purge_stashed_images() -> int:
     """Delete kept uploads older than their tokens' lifetime (a periodic task)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    private_storage = storages["private"]
-
+    storage = storages["private"]
     folder = STASH_PREFIX.rstrip("/")
-    if not private_storage.exists(folder):
+    if not storage.exists(folder):
         return 0
     cutoff = timezone.now() - timedelta(hours=STASH_MAX_AGE_HOURS)
     removed = 0
-    for filename in private_storage.listdir(folder)[1]:
+    for filename in storage.listdir(folder)[1]:
         name = f"{STASH_PREFIX}{filename}"
-        if private_storage.get_modified_time(name) < cutoff:
-            private_storage.delete(name)
+        if storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
             removed += 1
     return removed
 

@@ -53,16 +53,17 @@ def _post_with_gallery_and_video():
     """Stored like a real submission (private originals), then rendered as on publication."""
     from blog import services
     from blog.models import PostImage
+    from smartregion.core.images import original_file
 
     post = PostFactory(
         title="Mit Video und Galerie", slug="mit-video-und-galerie", video_url=YOUTUBE_URL
     )
-    post.cover_original.save("cover", services._store_private(_verified()), save=True)
+    post.cover_original.save("cover", original_file(_verified()), save=True)
     for position, color in enumerate([(120, 40, 40), (40, 120, 40)]):
         image = PostImage(post=post, position=position, alt_text=f"Galeriebild {position + 1}")
         image.original.save(
             "gallery",
-            services._store_private(_verified(width=900, height=600, color=color)),
+            original_file(_verified(width=900, height=600, color=color)),
             save=False,
         )
         image.save()

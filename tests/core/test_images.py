@@ -18,10 +18,15 @@ from smartregion.core.images import (
     Rendition,
     VerifiedImageField,
     build_srcset,
+    copy_original,
     delete_renditions,
     make_renditions,
+    original_file,
+    original_name,
     picture,
+    render_original,
     rendition_widths,
+    store_original,
     store_renditions,
     verify_image,
 )
@@ -532,6 +537,115 @@ def test_logo_picture_uses_png_fallback():
 
     assert result["type"] == "image/png"
     assert result["src"] == "/media/members/logo/600.png"
+
+
+# --- private originals ------------------------------------------------------------------------
+
+
+def test_original_file_keeps_photos_as_webp_within_the_largest_side():
+    content = original_file(verify_image(encode(photo((3000, 1500)), "JPEG")))
+
+    kept = decode(content.read())
+    assert kept.format == "WEBP"
+    assert kept.size == (2400, 1200)
+    assert content.name.endswith(".webp")
+
+
+def test_original_file_keeps_transparency_as_png():
+    content = original_file(verify_image(encode(logo(), "PNG")))
+
+    kept = decode(content.read())
+    assert kept.format == "PNG"
+    assert kept.mode == "RGBA"
+    assert kept.getpixel((0, 0))[3] == 0
+    assert content.name.endswith(".png")
+
+
+def test_original_file_lossless_and_own_size_for_logos():
+    verified = verify_image(encode(photo((1600, 800)), "JPEG"))
+
+    content = original_file(verified, max_side=1200, lossless=True)
+
+    kept = decode(content.read())
+    assert kept.format == "PNG"
+    assert kept.size == (1200, 600)
+    expected = verified.image.copy()
+    expected.thumbnail((1200, 1200))
+    assert kept.convert("RGB").tobytes() == expected.tobytes()  # not a pixel changed
+
+
+def test_original_file_never_upscales_and_max_side_none_keeps_the_size():
+    small = verify_image(encode(photo((640, 480)), "JPEG"))
+    large = verify_image(encode(photo((3000, 1500)), "JPEG"))
+
+    assert decode(original_file(small).read()).size == (640, 480)
+    assert decode(original_file(large, max_side=None).read()).size == (3000, 1500)
+
+
+def test_original_name_uses_only_the_suffix_of_the_written_file():
+    first = original_name("blog", "urlaub-mit-gps.png")
+    second = original_name("blog", "urlaub-mit-gps.png")
+
+    assert first.startswith("blog/") and first.endswith(".png")
+    assert "urlaub" not in first
+    assert first != second
+    assert original_name("events", "original.webp").endswith(".webp")
+    assert original_name("events", "script.php").endswith(".webp")
+
+
+def private_fields():
+    """Two file fields on the private storage, on unsaved instances (nothing touches the database)."""
+    from blog.models import PostImage
+
+    return PostImage().original, PostImage().original
+
+
+def test_store_original_keeps_the_image_privately_and_replaces_the_old_file(settings):
+    field_file, _ = private_fields()
+    private_root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+
+    store_original(field_file, verify_image(encode(photo(), "JPEG")))
+    first = Path(field_file.path)
+    store_original(field_file, verify_image(encode(logo(), "PNG")), max_side=300)
+    second = Path(field_file.path)
+
+    assert first.resolve().is_relative_to(private_root)
+    assert not first.exists()  # replaced, not left behind
+    assert second.resolve().is_relative_to(private_root) and second.suffix == ".png"
+    assert decode(second.read_bytes()).size == (300, 150)
+    assert not any(Path(settings.MEDIA_ROOT).rglob("*.*"))  # nothing public
+
+
+def test_copy_original_keeps_a_second_private_copy(settings):
+    source, target = private_fields()
+    store_original(source, verify_image(encode(logo(), "PNG")))
+    store_original(target, verify_image(encode(photo(), "JPEG")))
+    replaced = Path(target.path)
+
+    copy_original(source, target)
+
+    assert target.name != source.name
+    assert Path(target.path).read_bytes() == Path(source.path).read_bytes()
+    assert Path(target.path).suffix == ".png"
+    assert not replaced.exists()
+
+
+def test_render_original_stores_public_renditions_of_the_kept_file(settings):
+    field_file, _ = private_fields()
+    store_original(field_file, verify_image(encode(logo(), "PNG")))
+
+    stored = render_original(field_file, prefix="logos/beispiel", widths=(160, 320))
+
+    assert [(entry["width"], entry["format"]) for entry in stored] == [
+        (160, "webp"),
+        (160, "png"),
+        (320, "webp"),
+        (320, "png"),
+    ]
+    for entry in stored:
+        assert entry["path"].startswith("logos/beispiel/")
+        assert (Path(settings.MEDIA_ROOT) / entry["path"]).is_file()
+    assert picture(stored)["src"] == "/media/logos/beispiel/320.png"
 
 
 # --- form field -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from blog import services
 from blog.models import Post, PostImage
-from smartregion.core.images import verify_image
+from smartregion.core.images import original_file, verify_image
 from smartregion.core.models import ModerationLog, Municipality, Topic
 from smartregion.site.demo.artwork import Art
 from smartregion.site.demo.datafiles import build, markdown
@@ -90,7 +90,7 @@ def seed(stdout) -> None:
 def _private_file(art: Art, size: tuple[int, int]):
     """Drawn, verified like an upload, and prepared for the private store like a submission."""
     upload = SimpleUploadedFile("demo.jpg", art.jpeg(size), content_type="image/jpeg")
-    return services._store_private(verify_image(upload))
+    return original_file(verify_image(upload))
 
 
 def _log(post: Post, content_type, steps) -> None:
