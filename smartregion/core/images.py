@@ -474,7 +474,11 @@ class VerifiedImageField(forms.FileField):
 
     The cleaned value is the ``UploadedFile`` with the ``VerifiedImage`` attached as
     ``.verified``; pass that to ``store_original()`` and never store the upload itself.
+    When ``kept`` is set (``KeepsImagesMixin`` does that), a submission without a new file
+    counts as that image.
     """
+
+    kept: "KeptImage | None" = None
 
     def __init__(
         self,
@@ -490,17 +494,26 @@ class VerifiedImageField(forms.FileField):
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(**kwargs)
 
+    @property
+    def limits(self) -> dict:
+        """The keyword arguments for ``verify_image()``."""
+        return {
+            "max_bytes": self.max_bytes,
+            "min_width": self.min_width,
+            "max_pixels": self.max_pixels,
+        }
+
+    def clean(self, data, initial=None):
+        if not data and self.kept is not None:
+            return self.kept  # no new file: the image taken over from an earlier submission
+        return super().clean(data, initial)
+
     def to_python(self, data):
         # Only called for a new upload: an unchanged or cleared field never gets here.
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
-        uploaded.verified = verify_image(
-            uploaded,
-            max_bytes=self.max_bytes,
-            min_width=self.min_width,
-            max_pixels=self.max_pixels,
-        )
+        uploaded.verified = verify_image(uploaded, **self.limits)
         return uploaded
 
 
@@ -567,53 +580,38 @@ class KeepsImagesMixin:
     """For forms with ``VerifiedImageField``s: valid images survive a failed submission.
 
     Call ``self.keep_images()`` at the end of the form's ``__init__`` (after all fields exist).
-    Each image field ``x`` gets a hidden companion ``x_kept``. After a submission with errors,
-    every valid new upload is stashed and its token put into ``x_kept``; on the next submission
-    an empty ``x`` with a valid ``x_kept`` counts as that image (a ``KeptImage`` with
-    ``.verified``, like an upload). ``kept_images`` tells the template which fields have one.
+    Each image field ``x`` gets a hidden companion ``x_kept``. When ``full_clean()`` finds
+    errors, every valid new upload is stashed and its token put into ``x_kept``. On the next
+    submission an empty ``x`` with a valid ``x_kept`` counts as that image: the field's
+    ``kept``, a ``KeptImage`` with ``.verified`` like an upload, is its cleaned value.
     """
 
-    kept_images: dict
+    def _image_fields(self) -> list[str]:
+        return [n for n, f in self.fields.items() if isinstance(f, VerifiedImageField)]
 
     def keep_images(self) -> None:
-        self._image_fields = [
-            n for n, f in self.fields.items() if isinstance(f, VerifiedImageField)
-        ]
-        for name in self._image_fields:
+        names = self._image_fields()
+        for name in names:
             self.fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
-        self.kept_images = {}
         if not self.is_bound:
             return
-        for name in self._image_fields:
+        for name in names:
             if self.files.get(self.add_prefix(name)):
                 continue  # a new upload replaces the kept one
             token = self.data.get(self.add_prefix(f"{name}_kept"), "")
             field = self.fields[name]
-            verified = token and unstash_image(
-                token,
-                max_bytes=field.max_bytes,
-                min_width=field.min_width,
-                max_pixels=field.max_pixels,
-            )
+            verified = token and unstash_image(token, **field.limits)
             if verified:
-                self.kept_images[name] = KeptImage(verified=verified, token=token)
-                field.required = False
-
-    def _clean_fields(self):
-        super()._clean_fields()
-        for name, kept in self.kept_images.items():
-            if not self.cleaned_data.get(name):
-                self.cleaned_data[name] = kept
+                field.kept = KeptImage(verified=verified, token=token)
+                field.required = False  # no new file needed, and the page marks none as required
 
     def full_clean(self):
         super().full_clean()
-        if not self.is_bound or not self._errors:
+        if not self.is_bound or not self.errors:
             return
         self.data = self.data.copy()
-        for name in self._image_fields:
+        for name in self._image_fields():
             value = self.cleaned_data.get(name)
-            if value is None or isinstance(value, KeptImage):
-                continue
-            token = stash_image(value.verified)
-            self.kept_images[name] = KeptImage(verified=value.verified, token=token)
-            self.data[self.add_prefix(f"{name}_kept")] = token
+            if not hasattr(value, "verified") or isinstance(value, KeptImage):
+                continue  # no new valid upload in this field
+            self.data[self.add_prefix(f"{name}_kept")] = stash_image(value.verified)

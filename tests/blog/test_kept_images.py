@@ -69,3 +69,17 @@ def test_kept_images_are_purged_after_their_lifetime(settings):
     assert purge_stashed_images() == 0
     with time_machine.travel(timezone.now() + timedelta(hours=7)):
         assert purge_stashed_images() == 1
+
+
+def test_a_kept_image_is_not_asked_for_again(client, fast_forms):
+    def cover_input(html: str) -> str:
+        return re.search(r'<input[^>]*\bname="cover"[^>]*>', html).group(0)
+
+    assert "required" in cover_input(client.get("/blog/einreichen/").content.decode())
+    token = stash_image(verified())
+
+    html = client.post("/blog/einreichen/", form_data(title="", cover_kept=token)).content.decode()
+
+    assert "required" not in cover_input(html)
+    assert kept_token(html, "cover") == token
+    assert "Ihr Bild ist übernommen" in html

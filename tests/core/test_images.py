@@ -15,6 +15,7 @@ from PIL import Image, ImageCms, ImageFile
 
 from smartregion.core.images import (
     ImageRejected,
+    KeptImage,
     Rendition,
     VerifiedImageField,
     build_srcset,
@@ -696,3 +697,17 @@ def test_form_field_widget_limits_the_file_picker():
 
     assert 'accept="image/jpeg,image/png,image/webp"' in html
     assert 'type="file"' in html
+
+
+def test_form_field_takes_its_kept_image_when_no_new_file_comes():
+    kept = KeptImage(verified=verify_image(encode(photo(), "JPEG")), token="token")
+    form = CoverForm(data={}, files={})
+    form.fields["cover"].kept = kept
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["cover"] is kept
+
+    replaced = CoverForm(data={}, files={"cover": upload(encode(photo((900, 600)), "JPEG"))})
+    replaced.fields["cover"].kept = kept
+    assert replaced.is_valid(), replaced.errors
+    assert replaced.cleaned_data["cover"].verified.image.size == (900, 600)
