@@ -4,12 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import MAX_GALLERY_IMAGES, MAX_TOPICS, Post
 from blog.video import parse_video_url
-from smartregion.core.images import KeepsImagesMixin, VerifiedImageField
+from smartregion.core.images import KeepsImagesMixin, VerifiedImageField, photo_field
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.spam import SpamProtectedForm
-
-COVER_MIN_WIDTH = 800
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class PostForm(KeepsImagesMixin, SpamProtectedForm):
@@ -42,12 +39,7 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
-    cover = VerifiedImageField(
-        label=_("Titelbild"),
-        min_width=COVER_MIN_WIDTH,
-        max_bytes=MAX_UPLOAD_BYTES,
-        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB, mindestens 800 Pixel breit."),
-    )
+    cover = photo_field(label=_("Titelbild"))
     cover_alt = forms.CharField(
         label=_("Alternativtext des Titelbilds"),
         max_length=250,
@@ -82,7 +74,6 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
             self.fields[f"gallery_{index}"] = VerifiedImageField(
                 label=_("Galeriebild %(n)s") % {"n": index},
                 required=False,
-                max_bytes=MAX_UPLOAD_BYTES,
             )
             self.fields[f"gallery_{index}_alt"] = forms.CharField(
                 label=_("Alternativtext zu Galeriebild %(n)s") % {"n": index},

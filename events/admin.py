@@ -14,11 +14,10 @@ from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from events import services
-from events.forms import IMAGE_MIN_WIDTH, MAX_UPLOAD_BYTES
 from events.models import Event, Registration
 from smartregion.core import moderation
 from smartregion.core.admin_decisions import Decision, DecisionAdminMixin, moderation_history
-from smartregion.core.images import VerifiedImageField
+from smartregion.core.images import photo_field
 
 E = Event.Status
 R = Registration.Status
@@ -113,13 +112,7 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 class EventAdminForm(forms.ModelForm):
-    image_upload = VerifiedImageField(
-        label=_("Neues Bild"),
-        required=False,
-        min_width=IMAGE_MIN_WIDTH,
-        max_bytes=MAX_UPLOAD_BYTES,
-        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB, mindestens 800 Pixel breit."),
-    )
+    image_upload = photo_field(label=_("Neues Bild"), required=False)
 
     class Meta:
         model = Event

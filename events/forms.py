@@ -4,13 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from members.models import Organisation
-from smartregion.core.images import VerifiedImageField
+from smartregion.core.images import photo_field
 from smartregion.core.models import Topic
 from smartregion.core.spam import SpamProtectedForm
 
 MAX_TOPICS = 5
-IMAGE_MIN_WIDTH = 800
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -90,13 +88,7 @@ class EventProposalForm(forms.ModelForm):
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
-    image = VerifiedImageField(
-        label=_("Bild (optional)"),
-        required=False,
-        min_width=IMAGE_MIN_WIDTH,
-        max_bytes=MAX_UPLOAD_BYTES,
-        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB, mindestens 800 Pixel breit."),
-    )
+    image = photo_field(label=_("Bild (optional)"), required=False)
 
     class Meta:
         model = Event

@@ -46,6 +46,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from smartregion.core.signing import BadToken, make_token, read_token
@@ -522,6 +523,21 @@ class VerifiedImageField(forms.FileField):
 # Browsers cannot re-fill a file input. When a form with a valid image comes back with an error
 # elsewhere, the verified (already re-encoded) image is kept in private storage for a few hours
 # and the form carries a signed token instead, so nobody has to pick the file again.
+
+# Content photos (post covers, event images) fill a wide card: one set of limits for all.
+PHOTO_MIN_WIDTH = 800
+
+
+def photo_field(*, label, required: bool = True) -> VerifiedImageField:
+    """A form field for a content photo, with the site's limits and their German help text."""
+    return VerifiedImageField(
+        label=label,
+        required=required,
+        min_width=PHOTO_MIN_WIDTH,
+        max_bytes=DEFAULT_MAX_BYTES,
+        help_text=gettext_lazy("JPEG, PNG oder WebP, höchstens 10 MB, mindestens 800 Pixel breit."),
+    )
+
 
 STASH_MAX_AGE_HOURS = 6
 STASH_PREFIX = "pending-uploads/"

@@ -12,8 +12,8 @@ from django.utils import timezone
 from PIL import Image
 
 from blog import views
-from blog.forms import MAX_UPLOAD_BYTES
 from blog.models import Post, PostImage
+from smartregion.core.images import DEFAULT_MAX_BYTES as MAX_UPLOAD_BYTES
 from smartregion.core.models import ModerationLog, Topic
 from smartregion.core.signing import make_token
 from tests.blog.helpers import (
