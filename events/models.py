@@ -3,8 +3,8 @@
 Times are stored in UTC (``USE_TZ``) and shown in Europe/Berlin. Places are numbered: a confirmed
 registration of an event with a capacity holds one place number between 1 and the capacity, and
 the database refuses two registrations with the same number (a unique constraint) and a number
-above the capacity (a trigger, see migration 0002_place_within_capacity_trigger). That is what
-makes "exactly one gets the last place" a guarantee of the database rather than of Python code.
+above the capacity (a trigger, events/sql/capacity.sql). That is what makes "exactly one gets the
+last place" a guarantee of the database rather than of Python code.
 """
 
 import uuid

@@ -13,6 +13,8 @@ from django.core.cache import caches
 from django.db import migrations
 from django.utils.safestring import SafeString, mark_safe
 
+from smartregion.core import sql
+
 
 def cached(key_parts: tuple, compute: Callable[[], object]):
     """The value for ``key_parts`` from this worker's memory, computed on a miss."""
@@ -41,21 +43,8 @@ def content_version(key: str) -> int:
     return ContentVersion.objects.filter(key=key).values_list("version", flat=True).first() or 0
 
 
-BUMP_FUNCTION = """
-CREATE OR REPLACE FUNCTION smartregion_bump_content_version() RETURNS trigger AS $$
-BEGIN
-    IF TG_ARGV[0] = '*' THEN
-        UPDATE smartregion_contentversion SET version = version + 1, changed_at = now();
-    ELSE
-        INSERT INTO smartregion_contentversion (key, version, changed_at)
-        VALUES (TG_ARGV[0], 1, now())
-        ON CONFLICT (key) DO UPDATE
-        SET version = smartregion_contentversion.version + 1, changed_at = now();
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-"""
+# The trigger function of version_trigger() (kernel migration 0005 installs it).
+BUMP_FUNCTION = sql.read("smartregion.core", "content_version")
 
 
 def version_trigger(table: str, key: str) -> migrations.RunSQL:

@@ -1,7 +1,7 @@
 """The search index: one row per public post, event and member, kept by the database itself.
 
-Triggers installed by the migrations (search/migrations/0001_initial.py for posts and members,
-events/migrations/0004_search.py for events) insert, update and delete the rows of ``Document``
+Each content app owns the SQL that keeps its own rows (``<app>/sql/search_index.sql``, installed
+by its migrations): triggers on its tables insert, update and delete the rows of ``Document``
 whenever the source rows change, in the same transaction. Only content that is public (apart
 from time: a post's publication date, a membership's end) has a row; the time-dependent part is
 checked at query time by ``DocumentQuerySet.visible()``.
@@ -16,8 +16,9 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The text search configuration made by migration 0001: German stemming after unaccent, so that
-# "Straße" and "Strasse", "Ärzte" and "Aerzte"… share their lexemes ("strass", "arzt").
+# The text search configuration made by the search's first migration: German stemming after
+# unaccent, so that "Straße" and "Strasse", "Ärzte" and "Aerzte"… share their lexemes ("strass",
+# "arzt").
 CONFIG = "german_unaccent"
 
 

@@ -72,7 +72,7 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Query:
-    """A cleaned query and the SQL expression for it (search_query() of migration 0001)."""
+    """A cleaned query and the SQL expression for it (search_query() of sql/search_functions.sql)."""
 
     text: str
 

@@ -1,16 +1,11 @@
-"""Events in the site search: the database keeps their rows of search_document (search app).
+-- How events keep their rows of the search index (search_document, kind 'event'; the search app
+-- owns the table). The triggers of events/migrations/0004_search_index.py call these functions in
+-- the same transaction as every write to events_event and events_event_topics. Published and
+-- cancelled events have a row (cancelled ones are marked „abgesagt“ in the results); drafts,
+-- submitted and rejected proposals have none. Weights: title A, teaser B, description C, venue,
+-- address and organiser D.
 
-Published and cancelled events are found (cancelled ones marked „abgesagt“ in the results);
-drafts, submitted and rejected proposals never. Weights: title A, teaser B, description C,
-venue, address and organiser D.
-"""
-
-from django.db import migrations
-
-from smartregion.search.triggers import statement_triggers
-
-FUNCTIONS_SQL = """
-CREATE FUNCTION search_sync_events(ids bigint[]) RETURNS void
+CREATE OR REPLACE FUNCTION search_sync_events(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
     DELETE FROM search_document d
      WHERE d.kind = 'event' AND d.object_id = ANY(ids)
@@ -35,7 +30,7 @@ LANGUAGE sql AS $$
            topic_ids = EXCLUDED.topic_ids, vector = EXCLUDED.vector;
 $$;
 
-CREATE FUNCTION search_event_changed() RETURNS trigger
+CREATE OR REPLACE FUNCTION search_event_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -59,7 +54,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION search_event_topics_changed() RETURNS trigger
+CREATE OR REPLACE FUNCTION search_event_topics_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE search_document d
@@ -69,32 +64,4 @@ BEGIN
     RETURN NULL;
 END
 $$;
-"""
-FUNCTIONS_REVERSE = """
-DELETE FROM search_document WHERE kind = 'event';
-DROP FUNCTION IF EXISTS search_event_topics_changed();
-DROP FUNCTION IF EXISTS search_event_changed();
-DROP FUNCTION IF EXISTS search_sync_events(bigint[]);
-"""
 
-
-class Migration(migrations.Migration):
-    dependencies = [
-        ("events", "0003_grant_redaktion_events_permissions"),
-        ("search", "0001_initial"),
-    ]
-    operations = [
-        migrations.RunSQL(FUNCTIONS_SQL, FUNCTIONS_REVERSE),
-        statement_triggers("events_event", "search_event_changed", prefix="search_event"),
-        statement_triggers(
-            "events_event_topics",
-            "search_event_topics_changed",
-            prefix="search_event_topics",
-            topics=True,
-        ),
-        migrations.RunSQL(
-            "SET LOCAL statement_timeout = 0;"
-            "SELECT search_sync_events(ARRAY(SELECT id FROM events_event));",
-            migrations.RunSQL.noop,
-        ),
-    ]

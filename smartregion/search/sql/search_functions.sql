@@ -1,20 +1,26 @@
-"""Choose between walking the newest documents and the GIN index by cost, not a fixed count.
+-- The search engine's functions (the search app; docs/search.md). The current definitions: a
+-- change goes here and into a new migration that loads this file again (smartregion/core/sql.py).
+-- The content apps keep their rows of search_document with functions of their own
+-- (<app>/sql/search_index.sql), which use search_plain() and the german_unaccent configuration
+-- made by the search app's first migration.
 
-Measured at 1,000,000 posts, a fixed rule (GIN index below 20,000 estimated matches, else walk at
-most 3,000 documents) read far too much for words in a few percent of the posts: the walk ended
-before it had found enough and the GIN index then visited up to 160,000 rows. Now the planner's
-estimates of the matches and of the documents of the kind give how long a walk would be; the GIN
-index is used when it would read fewer rows (at half the cost each, since it reads no vector),
-and the walk may go on until twice its expected length (at most 30,000 documents).
+-- Sanitised HTML (body_html, description_html) as plain text: tags out, the entities that
+-- Markdown and nh3 write turned back into characters.
+CREATE OR REPLACE FUNCTION search_plain(html text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT replace(replace(replace(replace(replace(replace(
+        regexp_replace(coalesce(html, ''), '<[^>]*>', ' ', 'g'),
+        '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&#x27;', ''''), '&amp;', '&')
+$$;
 
-Hyphenated words ("E-Rechnung") come from websearch_to_tsquery as the compound and its parts,
-as a phrase: 'e-rechn' <-> 'e' <-> 'rechnung'. The compound lexeme alone finds the same
-documents, and without the very common part 'e' the planner's estimate is right again.
-"""
-
-from django.db import migrations
-
-FUNCTIONS_SQL = r"""
+-- Lexemes of six letters or more also match as prefixes: 'unternehm':* finds
+-- "Unternehmensberatung". The stemmer leaves "Digitalisierung" as 'digitalisier',
+-- "digitalisierte" as 'digitalisiert' and "digitalisieren" as 'digitalisi': a final "ier" or
+-- "iert" is cut to "i" first, so that 'digitalisi':* finds all three. Works on the text form of
+-- a query made by websearch_to_tsquery (lexemes quoted by PostgreSQL itself).
+-- Hyphenated words ("E-Rechnung") come from websearch_to_tsquery as the compound and its parts,
+-- as a phrase: 'e-rechn' <-> 'e' <-> 'rechnung'. The compound lexeme alone finds the same
+-- documents, and without the very common part 'e' the planner's estimate is right again.
 CREATE OR REPLACE FUNCTION search_prefix(query tsquery) RETURNS tsquery
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
@@ -57,11 +63,36 @@ BEGIN
 END
 $$;
 
-DROP FUNCTION search_candidates(tsquery, text[], bigint, bigint, date, integer, integer, integer,
-                                integer, integer);
+-- The query of the search box: websearch syntax ("phrase", -exclusion, OR) on the user's text,
+-- passed as a value, never parsed as tsquery syntax; optionally ORed with a spelling variant
+-- ("Muenster" -> "Münster"); long lexemes as prefixes.
+CREATE OR REPLACE FUNCTION search_query(q text, variant text) RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT search_prefix(CASE
+        WHEN variant IS NULL THEN websearch_to_tsquery('german_unaccent', q)
+        ELSE websearch_to_tsquery('german_unaccent', q)
+             || websearch_to_tsquery('german_unaccent', variant) END)
+$$;
+
+-- The same query with phrases ("a b", hyphenated words) loosened to "all these words", which the
+-- GIN index answers without reading any vector. A query with a negation stays as it is (the
+-- loosened form would not include every match then).
+CREATE OR REPLACE FUNCTION search_relax(query tsquery) RETURNS tsquery
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN bool_or(token NOT LIKE '''%' AND strpos(token, '!') > 0) THEN query
+        ELSE coalesce(string_agg(
+            CASE WHEN token LIKE '''%' THEN token
+                 ELSE regexp_replace(token, '<(-|[0-9]+)>', '&', 'g') END,
+            '' ORDER BY position), '')::tsquery
+    END
+    FROM regexp_matches(query::text, '''(?:[^'']|'''')*''(?::\*)?|[^'']+', 'g')
+         WITH ORDINALITY AS m(match, position),
+         LATERAL (SELECT m.match[1] AS token) AS t
+$$;
 
 -- The candidates for ranking: per kind, the newest `wanted` public documents that match, found
--- at a cost that does not grow with the number of matches (README, "Suche"). What costs is
+-- at a cost that does not grow with the number of matches (docs/search.md). What costs is
 -- reading vectors (from the TOAST table); the GIN index reads none, except to check phrases.
 -- From the planner's estimates (column statistics) of the matches and of all documents of the
 -- kind follows how many documents a walk along the newest would read to find `wanted` matches:
@@ -74,7 +105,7 @@ DROP FUNCTION search_candidates(tsquery, text[], bigint, bigint, date, integer, 
 --     among the newest `checked` of the older documents that have all the words).
 -- `strategy` 'walk' or 'index' forces one way, for the tests. A row with doc_id NULL says that
 -- there are more matches of that kind than could be checked (phrases of very common words).
-CREATE FUNCTION search_candidates(query tsquery, kinds text[], municipality bigint,
+CREATE OR REPLACE FUNCTION search_candidates(query tsquery, kinds text[], municipality bigint,
                                   topic bigint, today date, wanted integer,
                                   strategy text DEFAULT 'auto', walk integer DEFAULT 3000,
                                   longest_walk integer DEFAULT 30000,
@@ -153,97 +184,66 @@ BEGIN
     END LOOP;
 END
 $$;
-"""
 
-# Back to the functions of 0001.
-REVERSE_SQL = r"""
-DROP FUNCTION search_candidates(tsquery, text[], bigint, bigint, date, integer, text, integer,
-                                integer, integer);
-DROP FUNCTION search_prefix(tsquery);
-CREATE FUNCTION search_prefix(query tsquery) RETURNS tsquery
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(string_agg(
-        CASE WHEN token LIKE '''%' AND char_length(token) >= 8
-             THEN regexp_replace(token, 'i(er|ert)''$', 'i''') || ':*'
-             ELSE token END,
-        '' ORDER BY position), '')::tsquery
-    FROM regexp_matches(query::text, '''(?:[^'']|'''')*''|[^'']+', 'g')
-         WITH ORDINALITY AS m(match, position),
-         LATERAL (SELECT m.match[1] AS token) AS t
-$$;
-
-CREATE FUNCTION search_candidates(query tsquery, kinds text[], municipality bigint,
-                                  topic bigint, today date, wanted integer,
-                                  walk integer DEFAULT 3000, direct integer DEFAULT 20000,
-                                  direct_phrase integer DEFAULT 3000,
-                                  checked integer DEFAULT 1000)
-RETURNS TABLE (doc_kind text, doc_id bigint)
-LANGUAGE plpgsql VOLATILE  -- only because it asks the planner for an estimate (EXPLAIN)
+-- Matches found with bitmap scans of the GIN index only, among the documents older than
+-- (before_date, before_id) when given: a walk along the dates or a sequential scan would read
+-- every vector. For phrases the index finds the documents with all the words, and the positions
+-- are checked for the newest `checked` of them; a row (NULL) says that there were more.
+CREATE OR REPLACE FUNCTION search_by_index(query tsquery, k text, municipality bigint, topic bigint,
+                                today date, wanted integer, before_date timestamptz,
+                                before_id bigint, checked integer)
+RETURNS TABLE (doc_id bigint)
+LANGUAGE plpgsql STABLE
+SET enable_seqscan = off
+SET enable_indexscan = off
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
-    threshold integer := direct;
-    k text;
-    plan json;
-    ids bigint[];
-    edge record;
+    relaxed tsquery := search_relax(query);
+    candidate record;
+    found integer := 0;
+    examined integer := 0;
 BEGIN
-    IF query IS NULL OR numnode(query) = 0 THEN
+    IF relaxed = query THEN
+        RETURN QUERY
+        SELECT d.id
+          FROM search_document d
+         WHERE d.vector @@ query
+           AND d.kind = k
+           AND (d.visible_from IS NULL OR d.visible_from <= now())
+           AND (d.visible_until IS NULL OR d.visible_until >= today)
+           AND (municipality IS NULL OR d.municipality_id = municipality)
+           AND (topic IS NULL OR d.topic_ids @> ARRAY[topic])
+           AND (before_date IS NULL OR (d.date, d.id) < (before_date, before_id))
+         ORDER BY d.date DESC, d.id DESC
+         LIMIT wanted;
         RETURN;
     END IF;
-    IF search_relax(query) <> query THEN
-        threshold := direct_phrase;
-    END IF;
-    FOREACH k IN ARRAY kinds LOOP
-        EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1 AND vector @@ $2'
-            INTO plan USING k, search_relax(query);
-        IF (plan->0->'Plan'->>'Plan Rows')::numeric <= threshold THEN
-            RETURN QUERY
-            SELECT k, b.doc_id
-              FROM search_by_index(query, k, municipality, topic, today, wanted, NULL, NULL,
-                                   direct_phrase) AS b;
-            CONTINUE;
+    FOR candidate IN
+        SELECT d.id, d.vector
+          FROM search_document d
+         WHERE d.vector @@ relaxed
+           AND d.kind = k
+           AND (d.visible_from IS NULL OR d.visible_from <= now())
+           AND (d.visible_until IS NULL OR d.visible_until >= today)
+           AND (municipality IS NULL OR d.municipality_id = municipality)
+           AND (topic IS NULL OR d.topic_ids @> ARRAY[topic])
+           AND (before_date IS NULL OR (d.date, d.id) < (before_date, before_id))
+         ORDER BY d.date DESC, d.id DESC
+         LIMIT checked + 1
+    LOOP
+        examined := examined + 1;
+        IF examined > checked THEN
+            doc_id := NULL;  -- more documents with all the words than were checked
+            RETURN NEXT;
+            EXIT;
         END IF;
-        ids := ARRAY(
-            SELECT r.id
-              FROM (SELECT d.id, d.date, d.vector
-                      FROM search_document d
-                     WHERE d.kind = k
-                       AND (d.visible_from IS NULL OR d.visible_from <= now())
-                       AND (d.visible_until IS NULL OR d.visible_until >= today)
-                       AND (municipality IS NULL OR d.municipality_id = municipality)
-                       AND (topic IS NULL OR d.topic_ids @> ARRAY[topic])
-                     ORDER BY d.date DESC, d.id DESC
-                     LIMIT walk) AS r
-             WHERE r.vector @@ query
-             ORDER BY r.date DESC, r.id DESC
-             LIMIT wanted);
-        RETURN QUERY SELECT k, unnest(ids);
-        IF cardinality(ids) < wanted THEN
-            -- The oldest document walked; none when there were fewer: then all were seen.
-            SELECT d.date, d.id INTO edge
-              FROM search_document d
-             WHERE d.kind = k
-               AND (d.visible_from IS NULL OR d.visible_from <= now())
-               AND (d.visible_until IS NULL OR d.visible_until >= today)
-               AND (municipality IS NULL OR d.municipality_id = municipality)
-               AND (topic IS NULL OR d.topic_ids @> ARRAY[topic])
-             ORDER BY d.date DESC, d.id DESC
-            OFFSET walk - 1
-             LIMIT 1;
-            IF FOUND THEN
-                RETURN QUERY
-                SELECT k, b.doc_id
-                  FROM search_by_index(query, k, municipality, topic, today,
-                                       wanted - cardinality(ids), edge.date, edge.id, checked) AS b;
-            END IF;
+        IF candidate.vector @@ query THEN
+            doc_id := candidate.id;
+            RETURN NEXT;
+            found := found + 1;
+            EXIT WHEN found >= wanted;
         END IF;
     END LOOP;
 END
 $$;
-"""
-
-
-class Migration(migrations.Migration):
-    dependencies = [("search", "0001_initial")]
-    operations = [migrations.RunSQL(FUNCTIONS_SQL, REVERSE_SQL)]

@@ -1,0 +1,65 @@
+-- How the blog keeps its rows of the search index (search_document, kind 'post'; the search app
+-- owns the table). The triggers of blog/migrations/0005_search_index.py call these functions in
+-- the same transaction as every write to blog_post and blog_post_topics. Published posts have a
+-- row (visible from their publication time); all others have none. Weights: title A, teaser B,
+-- body C, organisation D.
+
+-- (Re)index the given posts: published ones get a row, all others lose theirs.
+CREATE OR REPLACE FUNCTION search_sync_posts(ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM search_document d
+     WHERE d.kind = 'post' AND d.object_id = ANY(ids)
+       AND NOT EXISTS (SELECT 1 FROM blog_post p
+                        WHERE p.id = d.object_id AND p.status = 'published'
+                          AND p.published_at IS NOT NULL);
+    INSERT INTO search_document (kind, object_id, date, visible_from, visible_until,
+                                 municipality_id, topic_ids, vector)
+    SELECT 'post', p.id, p.published_at, p.published_at, NULL, p.municipality_id,
+           ARRAY(SELECT t.topic_id FROM blog_post_topics t WHERE t.post_id = p.id ORDER BY 1),
+           setweight(to_tsvector('german_unaccent', p.title), 'A')
+           || setweight(to_tsvector('german_unaccent', p.teaser), 'B')
+           || setweight(to_tsvector('german_unaccent',
+                                    search_plain(coalesce(nullif(p.body_html, ''), p.body))), 'C')
+           || setweight(to_tsvector('german_unaccent', p.organisation_name), 'D')
+      FROM blog_post p
+     WHERE p.id = ANY(ids) AND p.status = 'published' AND p.published_at IS NOT NULL
+    ON CONFLICT (kind, object_id) DO UPDATE
+       SET date = EXCLUDED.date, visible_from = EXCLUDED.visible_from, visible_until = EXCLUDED.visible_until,
+           municipality_id = EXCLUDED.municipality_id, topic_ids = EXCLUDED.topic_ids,
+           vector = EXCLUDED.vector;
+$$;
+
+CREATE OR REPLACE FUNCTION search_post_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM search_sync_posts(ARRAY(SELECT id FROM new_rows));
+    ELSIF TG_OP = 'UPDATE' THEN
+        -- Only rows whose text, state or facets changed (not e.g. new image renditions).
+        PERFORM search_sync_posts(ARRAY(
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (n.title, n.teaser, n.body, n.body_html, n.organisation_name, n.status,
+                    n.published_at, n.municipality_id)
+                   IS DISTINCT FROM
+                   (o.title, o.teaser, o.body, o.body_html, o.organisation_name, o.status,
+                    o.published_at, o.municipality_id)));
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM search_document WHERE kind = 'post' AND object_id IN (SELECT id FROM old_rows);
+    ELSE
+        DELETE FROM search_document WHERE kind = 'post';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION search_post_topics_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE search_document d
+       SET topic_ids = ARRAY(SELECT t.topic_id FROM blog_post_topics t
+                              WHERE t.post_id = d.object_id ORDER BY 1)
+     WHERE d.kind = 'post' AND d.object_id IN (SELECT post_id FROM changed_rows);
+    RETURN NULL;
+END
+$$;
+
