@@ -7,9 +7,12 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from blog import sections
+        from blog.searchable import POSTS
         from members import area
+        from smartregion.core import searchable
 
         area.area_links.register(area.Link(_("Meine Beiträge"), "blog:mine", order=10))
         area.profile_sections.register(
             area.Section("blog/_organisation_posts.html", sections.profile_context, order=10)
         )
+        searchable.register(POSTS)

@@ -15,13 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from blog import services
 from blog.forms import PostForm, ReportForm
 from blog.models import Post, PostImage
+from blog.searchable import POSTS
+from smartregion.core import searchable
 from smartregion.core.fragments import cached, cached_fragment, clock_minute, content_version
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import client_ip, hit
 from smartregion.core.signing import BadToken, read_token
-from smartregion.search import engine, vocabulary
-from smartregion.search.models import Document
-from smartregion.search.query import Query, clean
 
 PAGE_SIZE = 12
 SUBMIT_LIMIT_PER_IP = (10, 60 * 60)  # attempts, seconds
@@ -47,16 +46,31 @@ def _render_list(request: HttpRequest) -> dict:
     municipalities = list(Municipality.objects.all())
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
     municipality = next((m for m in municipalities if m.slug == request.GET.get("ort")), None)
-    query = Query(clean(request.GET.get("q")))
+    # Published posts matching the query within the filters, best first, ranked by the search.
+    found = searchable.within(
+        POSTS.name,
+        request.GET.get("q"),
+        municipality_id=municipality.pk if municipality else None,
+        topic_id=topic.pk if topic else None,
+        page=request.GET.get("page"),
+    )
     context = {
         "topics": topics,
         "municipalities": municipalities,
         "active_topic": topic,
         "active_municipality": municipality,
-        "query": query.text,
+        "query": found.text if found else "",
     }
-    if query:
-        context.update(_search_posts(request, query, topic, municipality))
+    if found is not None:
+        context.update(
+            {
+                "page_obj": found.page_obj,
+                "posts": found.objects,
+                "page_range": found.page_range,
+                "capped": found.capped,
+                "suggestion": found.suggestion,  # nothing found: perhaps a typo
+            }
+        )
     else:
         posts = Post.objects.published().for_cards().order_by("-published_at", "-pk")
         if topic:
@@ -74,31 +88,11 @@ def _render_list(request: HttpRequest) -> dict:
         )
     title = " · ".join(
         [_("Blog „Ideenreich durch die Krise“")]
-        + ([f"„{query.text[:60]}“"] if query else [])
+        + ([f"„{found.text[:60]}“"] if found else [])
         + [f.name for f in (topic, municipality) if f]
     )
     html = render_to_string("blog/post_list.html#listing", context, request=request)
     return {"title": title, "html": html}
-
-
-def _search_posts(request: HttpRequest, query: Query, topic, municipality) -> dict:
-    """Published posts matching ``query`` within the filters, best first (search/engine.py)."""
-    found = engine.candidates(
-        query,
-        kinds=[Document.Kind.POST],
-        municipality_id=municipality.pk if municipality else None,
-        topic_id=topic.pk if topic else None,
-    )
-    page_obj, page_range = engine.paginate(found.hits, request.GET.get("page"))
-    hits = engine.attach_objects(list(page_obj.object_list), query)
-    return {
-        "page_obj": page_obj,
-        "posts": [hit.obj for hit in hits],
-        "page_range": page_range,
-        "capped": found.capped,
-        # Nothing found: perhaps a typo ("Meinten Sie …?").
-        "suggestion": None if found.hits else vocabulary.correction(query.text),
-    }
 
 
 def _video_csp(response: HttpResponse, post: Post) -> HttpResponse:

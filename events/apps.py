@@ -8,7 +8,9 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events import sections
+        from events.searchable import EVENTS
         from members import area
+        from smartregion.core import searchable
 
         area.area_sections.register(
             area.Section("events/_area.html", sections.area_context, order=20)
@@ -19,3 +21,4 @@ class EventsConfig(AppConfig):
         area.profile_sections.register(
             area.Section("events/_organisation_events.html", sections.profile_context, order=20)
         )
+        searchable.register(EVENTS)

@@ -1,10 +1,11 @@
 """The blog keeps its own rows of the search index (search_document, kind 'post').
 
 The functions and triggers were made by search 0001; now they are the blog's, with their current
-definitions in blog/sql/search_index.sql. On a database that applied search 0001 this replaces
-them with the same definitions; on a fresh one it makes them. Then it indexes the posts that have
-no row yet: none where the triggers of search 0001 kept the index, every published one where
-posts were written before any trigger existed.
+definitions in blog/sql/search_index.sql (plus search_post_words() for the vocabulary). On a
+database that applied search 0001 this replaces them with the same definitions and adds the new
+function; on a fresh one it makes them. Then it indexes the posts that have no row yet: none
+where the triggers of search 0001 kept the index, every published one where posts were written
+before any trigger existed.
 """
 
 from django.db import migrations
@@ -13,6 +14,7 @@ from smartregion.core import sql
 
 FUNCTIONS_REVERSE = """
 DELETE FROM search_document WHERE kind = 'post';
+DROP FUNCTION IF EXISTS search_post_words(bigint[], boolean);
 DROP FUNCTION IF EXISTS search_post_topics_changed();
 DROP FUNCTION IF EXISTS search_post_changed();
 DROP FUNCTION IF EXISTS search_sync_posts(bigint[]);

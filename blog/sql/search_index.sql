@@ -2,7 +2,7 @@
 -- owns the table). The triggers of blog/migrations/0005_search_index.py call these functions in
 -- the same transaction as every write to blog_post and blog_post_topics. Published posts have a
 -- row (visible from their publication time); all others have none. Weights: title A, teaser B,
--- body C, organisation D.
+-- body C, organisation D. blog/searchable.py names the functions for the search.
 
 -- (Re)index the given posts: published ones get a row, all others lose theirs.
 CREATE OR REPLACE FUNCTION search_sync_posts(ids bigint[]) RETURNS void
@@ -63,3 +63,12 @@ BEGIN
 END
 $$;
 
+-- The words of the given posts for the vocabulary („Meinten Sie …?“), one text per post: title,
+-- teaser and organisation, and the body when long_texts.
+CREATE OR REPLACE FUNCTION search_post_words(ids bigint[], long_texts boolean) RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT concat_ws(' ', p.title, p.teaser, p.organisation_name,
+                     CASE WHEN long_texts THEN search_plain(p.body_html) END)
+      FROM blog_post p
+     WHERE p.id = ANY(ids)
+$$;

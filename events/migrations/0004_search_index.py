@@ -11,6 +11,7 @@ from smartregion.core import sql
 
 FUNCTIONS_REVERSE = """
 DELETE FROM search_document WHERE kind = 'event';
+DROP FUNCTION IF EXISTS search_event_words(bigint[], boolean);
 DROP FUNCTION IF EXISTS search_event_topics_changed();
 DROP FUNCTION IF EXISTS search_event_changed();
 DROP FUNCTION IF EXISTS search_sync_events(bigint[]);

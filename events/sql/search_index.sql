@@ -3,7 +3,7 @@
 -- the same transaction as every write to events_event and events_event_topics. Published and
 -- cancelled events have a row (cancelled ones are marked „abgesagt“ in the results); drafts,
 -- submitted and rejected proposals have none. Weights: title A, teaser B, description C, venue,
--- address and organiser D.
+-- address and organiser D. events/searchable.py names the functions for the search.
 
 CREATE OR REPLACE FUNCTION search_sync_events(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
@@ -65,3 +65,12 @@ BEGIN
 END
 $$;
 
+-- The words of the given events for the vocabulary („Meinten Sie …?“), one text per event:
+-- title, teaser and venue, and the description when long_texts.
+CREATE OR REPLACE FUNCTION search_event_words(ids bigint[], long_texts boolean) RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT concat_ws(' ', e.title, e.teaser, e.venue_name,
+                     CASE WHEN long_texts THEN search_plain(e.description_html) END)
+      FROM events_event e
+     WHERE e.id = ANY(ids)
+$$;

@@ -1,10 +1,11 @@
 """The members keep their own rows of the search index (search_document, kind 'member').
 
 The functions and triggers were made by search 0001; now they are the members', with their
-current definitions in members/sql/search_index.sql. On a database that applied search 0001 this
-replaces them with the same definitions; on a fresh one it makes them. Then it indexes the
-organisations that have no row yet: none where the triggers of search 0001 kept the index, every
-active member where organisations were written before any trigger existed.
+current definitions in members/sql/search_index.sql (plus search_member_words() for the
+vocabulary). On a database that applied search 0001 this replaces them with the same definitions
+and adds the new function; on a fresh one it makes them. Then it indexes the organisations that
+have no row yet: none where the triggers of search 0001 kept the index, every active member
+where organisations were written before any trigger existed.
 """
 
 from django.db import migrations
@@ -13,6 +14,7 @@ from smartregion.core import sql
 
 FUNCTIONS_REVERSE = """
 DELETE FROM search_document WHERE kind = 'member';
+DROP FUNCTION IF EXISTS search_member_words(bigint[], boolean);
 DROP FUNCTION IF EXISTS search_organisation_topics_changed();
 DROP FUNCTION IF EXISTS search_membership_changed();
 DROP FUNCTION IF EXISTS search_organisation_changed();

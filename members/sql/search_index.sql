@@ -3,6 +3,7 @@
 -- functions in the same transaction as every write to members_organisation, members_membership
 -- and members_organisation_topics. Organisations with an active membership have a row (visible
 -- until the membership's end); all others have none. Weights: name A, description C.
+-- members/searchable.py names the functions for the search.
 
 -- (Re)index the given organisations: those with an active membership get a row. Whether the
 -- membership has run out by date is checked when searching (visible_until).
@@ -76,3 +77,11 @@ BEGIN
 END
 $$;
 
+-- The words of the given organisations for the vocabulary („Meinten Sie …?“), one text per
+-- organisation: the name, and the description when long_texts.
+CREATE OR REPLACE FUNCTION search_member_words(ids bigint[], long_texts boolean) RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT concat_ws(' ', o.name, CASE WHEN long_texts THEN search_plain(o.description_html) END)
+      FROM members_organisation o
+     WHERE o.id = ANY(ids)
+$$;

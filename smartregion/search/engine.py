@@ -1,15 +1,15 @@
-"""Search over published posts, public events and active members together.
+"""Search over all the kinds that content apps register (smartregion/core/searchable.py).
 
-1. ``candidates()``: one SQL statement. ``search_candidates()`` (migration 0001) finds, per kind,
-   the newest matching public documents (at most ``CANDIDATES`` + 1) at a cost that does not
-   grow with the number of matches; only these are ranked (``ts_rank`` with the weights
-   title A > teaser B > body C > organisation D), never every match. A static statement with
-   bound parameters; the user's text reaches PostgreSQL only as a value.
+1. ``candidates()``: one SQL statement. ``search_candidates()`` (sql/search_functions.sql)
+   finds, per kind, the newest matching public documents (at most ``CANDIDATES`` + 1) at a cost
+   that does not grow with the number of matches; only these are ranked (``ts_rank`` with the
+   weights A > B > C > D: title, teaser, body, organisation or venue), never every match. A
+   static statement with bound parameters; the user's text reaches PostgreSQL only as a value.
 2. Facet counts come from the candidates (drill-down: each count says how many of the current
    results a filter would keep). When a kind has more matches than candidates, its counts are
    lower bounds and shown with "+".
-3. Only the rows of the page shown are loaded, through each app's own public queryset (so a
-   stale index row could never show something that is not public), with highlighted excerpts.
+3. Only the rows of the page shown are loaded, through each kind's public queryset (so a stale
+   index row could never show something that is not public), with highlighted excerpts.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from smartregion.search.models import CONFIG, Document
+from smartregion.core import searchable
+from smartregion.search.models import CONFIG
 from smartregion.search.query import Query
 
 CANDIDATES = 500  # ranked per kind
@@ -39,8 +40,6 @@ NORMALIZATION = 1  # divide by 1 + log(document length): long posts do not win b
 # ts_headline marks matches with two private-use characters; the text is escaped first and only
 # then are they turned into <mark> tags, so nothing from the content is ever trusted as HTML.
 MARK_START, MARK_END = "\ue000", "\ue001"
-
-KIND_ORDER = [Document.Kind.POST, Document.Kind.EVENT, Document.Kind.MEMBER]
 
 CANDIDATES_SQL = """
 SELECT c.doc_kind, d.object_id, d.date, d.municipality_id, d.topic_ids,
@@ -59,7 +58,8 @@ class Hit:
     municipality_id: int | None
     topic_ids: list[int]
     rank: float
-    obj: object = None  # the Post, Event or Organisation, with .title_html and .excerpt
+    obj: object = None  # from the kind's public queryset, with .title_html and .excerpt
+    template: str = ""  # the kind's template for a hit
 
 
 @dataclass
@@ -176,77 +176,31 @@ def _html_text(field_name: str) -> Func:
     return Func(F(field_name), function="search_plain", output_field=TextField())
 
 
-def load_posts(ids: list[int], query: Query) -> dict[int, object]:
-    from blog.models import Post
+def _excerpt_text(kind: searchable.Kind):
+    """The kind's excerpt fields as one text: the plain ones, then the HTML one as plain text."""
+    parts = [F(name) for name in kind.excerpt]
+    if kind.excerpt_html:
+        parts.append(_html_text(kind.excerpt_html))
+    if len(parts) == 1:
+        return parts[0]
+    spaced = [parts[0]]
+    for part in parts[1:]:
+        spaced += [Value(" "), part]
+    return Concat(*spaced, output_field=TextField())
 
-    posts = (
-        Post.objects.published()
-        .for_cards()
+
+def load(kind: searchable.Kind, ids: list[int], query: Query) -> dict[int, object]:
+    """The public objects of ``kind`` among ``ids`` with their title and excerpt marked, through
+    the app's own public queryset."""
+    objects = (
+        kind.public()
         .filter(pk__in=ids)
         .annotate(
-            title_marked=_headline(F("title"), query, whole=True),
-            excerpt_marked=_headline(
-                Concat(F("teaser"), Value(" "), _html_text("body_html"), output_field=TextField()),
-                query,
-            ),
+            title_marked=_headline(F(kind.title), query, whole=True),
+            excerpt_marked=_headline(_excerpt_text(kind), query),
         )
     )
-    return {post.pk: post for post in posts}
-
-
-def load_members(ids: list[int], query: Query) -> dict[int, object]:
-    from members.models import Organisation
-
-    organisations = (
-        Organisation.objects.active_members()
-        .for_cards()
-        .filter(pk__in=ids)
-        .annotate(
-            title_marked=_headline(F("name"), query, whole=True),
-            excerpt_marked=_headline(_html_text("description_html"), query),
-        )
-    )
-    return {organisation.pk: organisation for organisation in organisations}
-
-
-def load_events(ids: list[int], query: Query) -> dict[int, object]:
-    from events.models import Event
-
-    events = (
-        Event.objects.public()
-        .select_related("municipality")
-        .filter(pk__in=ids)
-        .only(
-            "title",
-            "slug",
-            "starts_at",
-            "ends_at",
-            "format",
-            "status",
-            "municipality__name",
-            "municipality__slug",
-        )
-        .annotate(
-            title_marked=_headline(F("title"), query, whole=True),
-            excerpt_marked=_headline(
-                Concat(
-                    F("teaser"),
-                    Value(" "),
-                    _html_text("description_html"),
-                    output_field=TextField(),
-                ),
-                query,
-            ),
-        )
-    )
-    return {event.pk: event for event in events}
-
-
-LOADERS = {
-    Document.Kind.POST: load_posts,
-    Document.Kind.EVENT: load_events,
-    Document.Kind.MEMBER: load_members,
-}
+    return {obj.pk: obj for obj in objects}
 
 
 def attach_objects(hits: list[Hit], query: Query) -> list[Hit]:
@@ -254,11 +208,11 @@ def attach_objects(hits: list[Hit], query: Query) -> list[Hit]:
     by_kind: dict[str, list[int]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, []).append(hit.object_id)
+    registered = {kind.name: kind for kind in searchable.kinds()}
     objects = {}
-    for kind, ids in by_kind.items():
-        loader = LOADERS.get(kind)
-        if loader:
-            objects[kind] = loader(ids, query)
+    for name, ids in by_kind.items():
+        if name in registered:
+            objects[name] = load(registered[name], ids, query)
     shown = []
     for hit in hits:
         obj = objects.get(hit.kind, {}).get(hit.object_id)
@@ -267,5 +221,6 @@ def attach_objects(hits: list[Hit], query: Query) -> list[Hit]:
         obj.title_html = highlighted(obj.title_marked)
         obj.excerpt = highlighted(obj.excerpt_marked)
         hit.obj = obj
+        hit.template = registered[hit.kind].template
         shown.append(hit)
     return shown

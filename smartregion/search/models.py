@@ -1,10 +1,11 @@
-"""The search index: one row per public post, event and member, kept by the database itself.
+"""The search index: one row per public object of each registered kind, kept by the database.
 
 Each content app owns the SQL that keeps its own rows (``<app>/sql/search_index.sql``, installed
-by its migrations): triggers on its tables insert, update and delete the rows of ``Document``
-whenever the source rows change, in the same transaction. Only content that is public (apart
-from time: a post's publication date, a membership's end) has a row; the time-dependent part is
-checked at query time by ``DocumentQuerySet.visible()``.
+by its migrations) and registers its kind (smartregion/core/searchable.py): triggers on its
+tables insert, update and delete the rows of ``Document`` whenever the source rows change, in
+the same transaction. Only content that is public (apart from time: a post's publication date, a
+membership's end) has a row; the time-dependent part is checked at query time by
+``DocumentQuerySet.visible()``.
 """
 
 from django.contrib.postgres.fields import ArrayField
@@ -32,12 +33,7 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    class Kind(models.TextChoices):
-        POST = "post", _("Beitrag")
-        EVENT = "event", _("Veranstaltung")
-        MEMBER = "member", _("Mitglied")
-
-    kind = models.CharField(max_length=10, choices=Kind)
+    kind = models.CharField(max_length=10)  # a registered Kind's name: "post", "event" …
     object_id = models.BigIntegerField()
     # For recency: a post's publication, an event's start, a member's entry in the directory.
     date = models.DateTimeField()

@@ -2,26 +2,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from smartregion.core import searchable
 from smartregion.core.models import Municipality, Topic
 from smartregion.search import engine, vocabulary
-from smartregion.search.models import Document
 from smartregion.search.query import MAX_LENGTH, Query, clean
 
-# German URL values of the Art facet.
-KINDS = {
-    "beitrag": Document.Kind.POST,
-    "veranstaltung": Document.Kind.EVENT,
-    "mitglied": Document.Kind.MEMBER,
-}
-KIND_SLUGS = {kind: slug for slug, kind in KINDS.items()}
-KIND_LABELS = {
-    Document.Kind.POST: gettext_lazy("Beiträge"),
-    Document.Kind.EVENT: gettext_lazy("Veranstaltungen"),
-    Document.Kind.MEMBER: gettext_lazy("Mitglieder"),
-}
 FEW = 3  # fewer results than this: look for a better spelling
 EXAMPLES = [
     "Digitalisierung",
@@ -65,7 +52,9 @@ def results(request: HttpRequest) -> HttpResponse:
     query = Query(clean(raw))
     topics = list(Topic.objects.all())
     municipalities = list(Municipality.objects.all())
-    kind = KINDS.get(request.GET.get("art", ""))
+    # The Art facet's values in URLs are the kinds' German slugs.
+    kinds = searchable.kinds()
+    kind = next((k for k in kinds if k.slug == request.GET.get("art", "")), None)
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
     municipality = next((m for m in municipalities if m.slug == request.GET.get("ort")), None)
     context = {
@@ -74,13 +63,15 @@ def results(request: HttpRequest) -> HttpResponse:
         "shortened": len(" ".join(raw.split())) > MAX_LENGTH,
         "topics": topics,
         "examples": EXAMPLES,
-        "active_kind": KIND_SLUGS.get(kind, ""),
-        "active_kind_label": KIND_LABELS.get(kind, ""),
+        "active_kind": kind.slug if kind else "",
+        "active_kind_label": kind.plural if kind else "",
         "active_topic": topic,
         "active_municipality": municipality,
     }
     if query:
-        context.update(_search(request, query, kind, topic, municipality, topics, municipalities))
+        context.update(
+            _search(request, query, kind, kinds, topic, municipality, topics, municipalities)
+        )
     title = _("Suche")
     if query.text:
         title = _("Suche nach „%(query)s“") % {"query": query.text[:60]}
@@ -88,9 +79,9 @@ def results(request: HttpRequest) -> HttpResponse:
     return render(request, "search/results.html", context)
 
 
-def _search(request, query, kind, topic, municipality, topics, municipalities) -> dict:
+def _search(request, query, kind, kinds, topic, municipality, topics, municipalities) -> dict:
     filters = {
-        "kinds": [kind] if kind else engine.KIND_ORDER,
+        "kinds": [kind.name] if kind else [k.name for k in kinds],
         "municipality_id": municipality.pk if municipality else None,
         "topic_id": topic.pk if topic else None,
     }
@@ -118,9 +109,9 @@ def _search(request, query, kind, topic, municipality, topics, municipalities) -
             "capped": found.capped,
             "kind_facet": _facet(
                 "art",
-                [(KIND_SLUGS[k], KIND_LABELS[k], k) for k in engine.KIND_ORDER],
+                [(k.slug, k.plural, k.name) for k in kinds],
                 counts["kind"],
-                KIND_SLUGS.get(kind, ""),
+                kind.slug if kind else "",
                 False,
             ),
             "topic_facet": _facet(
@@ -140,6 +131,7 @@ def _search(request, query, kind, topic, municipality, topics, municipalities) -
             "more_kinds": found.more,
         }
     )
+    names = {k.slug: k.name for k in kinds}
     for entry in context["kind_facet"]:
-        entry["capped"] = KINDS[entry["slug"]] in found.more
+        entry["capped"] = names[entry["slug"]] in found.more
     return context
