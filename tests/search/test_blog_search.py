@@ -28,15 +28,21 @@ def test_blog_search_ranks_matches_within_the_filters(client, post):
     assert 'href="/suche/?q=Sensorik"' in html
 
 
-def test_blog_search_is_cached_per_query(client, post):
+def test_blog_search_is_cached_per_query(client, post, django_assert_num_queries):
     post("Sensorik im Stall")
     post("Drohnen über dem Feld")
     assert card_titles(client.get("/blog/", {"q": "Sensorik"}).content.decode()) == [
         "Sensorik im Stall"
     ]
-    assert card_titles(client.get("/blog/", {"q": "Drohnen"}).content.decode()) == [
-        "Drohnen über dem Feld"
-    ]
+    # The same search again is served from the cache: the blog's content version is all that
+    # is read (no topics, no candidates, no posts).
+    with django_assert_num_queries(1):
+        html = client.get("/blog/", {"q": "Sensorik"}).content.decode()
+    assert card_titles(html) == ["Sensorik im Stall"]
+    # Another query is another entry: searched, not the cached listing.
+    with django_assert_num_queries(5):
+        html = client.get("/blog/", {"q": "Drohnen"}).content.decode()
+    assert card_titles(html) == ["Drohnen über dem Feld"]
 
 
 def test_blog_search_sees_new_posts_at_once(client, post):
@@ -62,6 +68,14 @@ def test_blog_search_offers_a_correction_when_nothing_is_found(client, post):
     html = client.get("/blog/", {"q": "Ladeinfrastrucktur"}).content.decode()
     assert "0 Beiträge" in html
     assert 'Meinten Sie <a href="?q=Ladeinfrastruktur">„Ladeinfrastruktur“</a>?' in html
+
+
+def test_a_query_of_nothing_but_blanks_lists_the_posts(client, post):
+    post("Sensorik im Stall")
+    post("Drohnen über dem Feld")
+    html = client.get("/blog/", {"q": "   "}).content.decode()
+    assert card_titles(html) == ["Sensorik im Stall", "Drohnen über dem Feld"]
+    assert 'value=""' in html
 
 
 def test_unpublished_posts_are_not_found_in_the_blog(client, post):
