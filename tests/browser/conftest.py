@@ -2,8 +2,13 @@
 
 import os
 import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
+from django.conf import settings
+
+from tests.browser.helpers import EXTERNAL
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
@@ -102,3 +107,28 @@ def _reference_data(request):
     request.getfixturevalue("transactional_db")
     for module_name, function in REFERENCE_DATA:
         getattr(import_module(module_name), function)(apps, None)
+
+
+@pytest.fixture
+def site_page(page, live_server):
+    """The page with /media/ served from MEDIA_ROOT and other hosts unreachable.
+
+    The live server does not serve MEDIA_URL. ``page.requests`` lists every URL the page asked
+    for.
+    """
+    media_root = Path(settings.MEDIA_ROOT)
+
+    def serve_media(route):
+        path = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
+        file = (media_root / path).resolve()
+        if file.is_relative_to(media_root.resolve()) and file.is_file():
+            route.fulfill(path=file)
+        else:
+            route.fulfill(status=404, body="not found")
+
+    page.set_default_timeout(5000)
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.route(EXTERNAL, lambda route: route.abort())
+    page.route(f"{live_server.url}{settings.MEDIA_URL}**", serve_media)
+    return page

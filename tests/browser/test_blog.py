@@ -7,19 +7,17 @@ another host: the tests need no network and notice any third-party request.
 
 import functools
 import re
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from PIL import Image, ImageDraw
 
+from tests.browser.helpers import EXTERNAL
 from tests.factories import PostFactory, UserFactory, image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1|localhost)")
 YOUTUBE_URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
@@ -71,30 +69,6 @@ def _post_with_gallery_and_video():
     post.refresh_from_db()
     assert post.cover_renditions and all(i.renditions for i in post.images.all())
     return post
-
-
-@pytest.fixture
-def site_page(page, live_server):
-    """The page with /media/ served from MEDIA_ROOT and other hosts unreachable.
-
-    ``page.requests`` lists every URL the page asked for.
-    """
-    media_root = Path(settings.MEDIA_ROOT)
-
-    def serve_media(route):
-        path = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
-        file = (media_root / path).resolve()
-        if file.is_relative_to(media_root.resolve()) and file.is_file():
-            route.fulfill(path=file)
-        else:
-            route.fulfill(status=404, body="not found")
-
-    page.set_default_timeout(5000)
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.route(EXTERNAL, lambda route: route.abort())
-    page.route(f"{live_server.url}{settings.MEDIA_URL}**", serve_media)
-    return page
 
 
 def _assert_images_loaded(page):

@@ -8,8 +8,6 @@ aborts every request to another host.
 
 import re
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import pytest
 from django.conf import settings
@@ -17,31 +15,10 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from tests.browser.helpers import EXTERNAL
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1|localhost)")
-
-
-@pytest.fixture
-def site_page(page, live_server):
-    media_root = Path(settings.MEDIA_ROOT)
-
-    def serve_media(route):
-        path = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
-        file = (media_root / path).resolve()
-        if file.is_relative_to(media_root.resolve()) and file.is_file():
-            route.fulfill(path=file)
-        else:
-            route.fulfill(status=404, body="not found")
-
-    page.set_default_timeout(5000)
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.route(EXTERNAL, lambda route: route.abort())
-    page.route(f"{live_server.url}{settings.MEDIA_URL}**", serve_media)
-    return page
 
 
 @pytest.fixture

@@ -6,38 +6,15 @@ logos) and aborts every request to another host.
 """
 
 import re
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.helpers import EXTERNAL
 from tests.members.helpers import member, verified_user
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1|localhost)")
-
-
-@pytest.fixture
-def site_page(page, live_server):
-    media_root = Path(settings.MEDIA_ROOT)
-
-    def serve_media(route):
-        path = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
-        file = (media_root / path).resolve()
-        if file.is_relative_to(media_root.resolve()) and file.is_file():
-            route.fulfill(path=file)
-        else:
-            route.fulfill(status=404, body="not found")
-
-    page.set_default_timeout(5000)
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.route(EXTERNAL, lambda route: route.abort())
-    page.route(f"{live_server.url}{settings.MEDIA_URL}**", serve_media)
-    return page
 
 
 def _log_in(page, live_server, user):

@@ -10,12 +10,11 @@ from playwright.sync_api import expect
 
 from smartregion.core.models import Municipality, Topic
 from smartregion.search import vocabulary
+from tests.browser.helpers import EXTERNAL
 from tests.factories import PostFactory
 from tests.members.helpers import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1|localhost)")
 
 
 @pytest.fixture
