@@ -14,7 +14,7 @@ from django.test import Client
 from tests.browser.helpers import EXTERNAL
 from tests.members.helpers import member, verified_user
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page, live_server, user):
