@@ -36,7 +36,7 @@ serve: # (inside WITH_DB) migrate, demo content, worker and web server; Ctrl-C s
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
-	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	@$(MANAGE) db_worker --queue-name mail,default,bulk --interval 1 & worker=$$!; \
 	$(PY) -m smartregion.site.scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the worker and the database)"; \

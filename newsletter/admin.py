@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -74,7 +75,16 @@ class CampaignAdmin(admin.ModelAdmin):
         (_("Empfänger"), {"fields": ["topic", "recipients"]}),
         (
             _("Protokoll"),
-            {"fields": ["created_by", "created_at", "started_at", "progress_at", "sent_at"]},
+            {
+                "fields": [
+                    "created_by",
+                    "created_at",
+                    "started_at",
+                    "progress_at",
+                    "resume_at",
+                    "sent_at",
+                ]
+            },
         ),
     ]
 
@@ -89,6 +99,7 @@ class CampaignAdmin(admin.ModelAdmin):
             "created_at",
             "started_at",
             "progress_at",
+            "resume_at",
             "sent_at",
         ]
         if obj is not None and not obj.is_editable:
@@ -145,6 +156,10 @@ class CampaignAdmin(admin.ModelAdmin):
             text += _(", %(skipped)s übersprungen (abgemeldet)") % {"skipped": obj.skipped_count}
         if obj.pending_count and obj.status != C.DRAFT:
             text += _(", %(pending)s ausstehend") % {"pending": obj.pending_count}
+        if obj.resume_at and obj.status == C.SENDING:
+            text += _(" – Mailserver nicht erreichbar, nächster Versuch %(time)s") % {
+                "time": date_format(timezone.localtime(obj.resume_at), "SHORT_DATETIME_FORMAT")
+            }
         return text
 
     @admin.display(description=_("Empfänger"))

@@ -262,6 +262,10 @@ class Campaign(RendersMarkdown, models.Model):
     progress_at = models.DateTimeField(
         _("letzter Versandfortschritt"), null=True, blank=True, editable=False
     )
+    # Set while the mail server is unavailable: when the next batch will be tried.
+    resume_at = models.DateTimeField(
+        _("nächster Versuch (Mailserver nicht erreichbar)"), null=True, blank=True, editable=False
+    )
     sent_at = models.DateTimeField(_("versendet am"), null=True, blank=True, editable=False)
 
     objects = CampaignQuerySet.as_manager()

@@ -3,24 +3,32 @@ sending campaigns.
 
 Sending, and what "exactly once" means here
 -------------------------------------------
-``campaign_send`` (run by the ``send_campaign`` task) first creates one ``Delivery`` row per
+The first ``send_campaign`` task (queue "bulk", low priority) creates one ``Delivery`` row per
 recipient, in the same transaction that moves the campaign from "scheduled" to "sending"; the
-unique constraint (campaign, subscriber) means a row is never added twice. Then it works through
-the pending rows in batches, one SMTP connection per batch. Each row is locked on its own
-(``SELECT … FOR UPDATE SKIP LOCKED``), sent, and marked sent or failed in that same transaction,
-which commits right after the SMTP server accepted the message. So:
+unique constraint (campaign, subscriber) means a row is never added twice. Each task then sends
+one batch of at most ``BATCH_SIZE`` pending rows over one SMTP connection and, if rows are still
+pending, enqueues the next batch as a new task. Between two batches the worker takes any waiting
+task of higher priority first, so a confirmation mail (queue "mail") never waits for a whole
+campaign. Each row is locked on its own (``SELECT … FOR UPDATE SKIP LOCKED``), sent, and marked
+sent or failed in that same transaction, which commits right after the SMTP server accepted the
+message. So:
 
-* a row marked sent is never sent again, whoever runs the task again and however often;
-* two workers on the same campaign never send the same row (the lock; the second skips it);
+* a row marked sent is never sent again, whoever runs a batch again and however often;
+* two workers (or two batch chains) on the same campaign never send the same row (the lock; the
+  second skips it);
 * a worker that dies leaves at most the one row it was sending uncommitted. That row is pending
   again and is sent on the next run: if the SMTP server had accepted it just before the crash,
   that one recipient gets it twice (at-least-once for one mail per crash; an SMTP transaction and
   a database commit cannot be made atomic together). Both copies carry the same Message-ID,
   which many mail programs use to hide the duplicate.
 
-A recipient refused by the server is marked failed with the error and can be retried from the
-admin. When the server cannot be reached at all the run stops with the rows still pending; the
-periodic ``resume_stalled_campaigns`` task (or the admin) starts it again.
+A recipient refused by the server (any code) is marked failed with the error and can be retried
+from the admin. When the server cannot be reached, drops the connection or refuses the sender or
+the data temporarily (4xx), the batch stops with its rows still pending and the chain continues
+later: the same task is enqueued with a ``run_after`` that backs off (``mail.retry_delay``, at
+most an hour apart) and ``Campaign.resume_at`` says when. Any other error ends the chain; the
+periodic ``resume_stalled_campaigns`` task (after 15 minutes without progress, or 15 minutes
+after a planned retry that did not happen) or the admin starts it again.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from functools import partial
 
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from newsletter import emails, links
@@ -240,42 +248,77 @@ def campaign_retry(*, campaign: Campaign) -> int:
 
 
 def campaigns_resume_stalled() -> int:
-    """Enqueue the send again for campaigns without progress for 15 minutes (a worker died)."""
+    """Enqueue the send again for campaigns without progress for 15 minutes (a worker died),
+    unless a retry is planned (``resume_at``) that is not 15 minutes overdue."""
     from newsletter import tasks
 
     cutoff = timezone.now() - STALLED_AFTER
     stalled = list(
-        Campaign.objects.filter(
-            status__in=[C.SCHEDULED, C.SENDING], progress_at__lt=cutoff
-        ).values_list("pk", flat=True)
+        Campaign.objects.filter(status__in=[C.SCHEDULED, C.SENDING], progress_at__lt=cutoff)
+        .filter(Q(resume_at__isnull=True) | Q(resume_at__lt=cutoff))
+        .values_list("pk", flat=True)
     )
     for pk in stalled:
-        Campaign.objects.filter(pk=pk).update(progress_at=timezone.now())
+        Campaign.objects.filter(pk=pk).update(progress_at=timezone.now(), resume_at=None)
         transaction.on_commit(partial(tasks.send_campaign.enqueue, pk))
     return len(stalled)
 
 
-def campaign_send(*, campaign_id: int, batch_size: int | None = None) -> Campaign | None:
-    """Send a scheduled campaign, or go on with one that is sending. Safe to run again at any
-    time and in parallel (see the module docstring)."""
+def campaign_send(
+    *, campaign_id: int, batch_size: int | None = None, failures: int = 0
+) -> Campaign | None:
+    """Send one batch of a scheduled or sending campaign and enqueue the next batch, or finish
+    the campaign when no row is pending. Safe to run again at any time and in parallel (see the
+    module docstring). ``failures`` counts the batches in a row that found the server
+    unavailable, for the backoff."""
+    from newsletter import tasks
+
     batch_size = batch_size or BATCH_SIZE
     campaign = _start_sending(campaign_id)
     if campaign is None:
         return None
+    batch = list(
+        Delivery.objects.filter(campaign=campaign, status=D.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not batch:
+        return _finish(campaign)
     rendered = emails.render_campaign(campaign)
-    while True:
-        batch = list(
-            Delivery.objects.filter(campaign=campaign, status=D.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not batch:
-            break
+    try:
         handled = _send_batch(campaign, rendered, batch)
+    except Exception as error:
         _update_counts(campaign)
-        if not handled:
-            break  # every pending row is being sent by another worker right now
+        if not (mail.is_temporary_failure(error) and _send_later(campaign, failures + 1, error)):
+            raise
+        return campaign
+    _update_counts(campaign)
+    if handled and Delivery.objects.filter(campaign=campaign, status=D.PENDING).exists():
+        # Not on commit: the worker runs a task outside any transaction.
+        tasks.send_campaign.enqueue(campaign.pk)
+        return campaign
+    # Done, or every row of the batch is being sent by another worker (whose chain goes on).
     return _finish(campaign)
+
+
+def _send_later(campaign: Campaign, failures: int, error: Exception) -> bool:
+    """Enqueue this batch again after a backoff; False if the task backend cannot defer."""
+    from newsletter import tasks
+
+    if not tasks.send_campaign.get_backend().supports_defer:
+        return False
+    resume_at = timezone.now() + timedelta(seconds=mail.retry_delay(failures))
+    Campaign.objects.filter(pk=campaign.pk).update(resume_at=resume_at)
+    campaign.resume_at = resume_at
+    tasks.send_campaign.using(run_after=resume_at).enqueue(campaign.pk, failures=failures)
+    logger.warning(
+        "newsletter %s: mail server unavailable (%s), %d time(s) in a row; next batch at %s",
+        campaign.pk,
+        mail.error_text(error),
+        failures,
+        resume_at.isoformat(),
+    )
+    return True
 
 
 def _start_sending(campaign_id: int) -> Campaign | None:
@@ -340,14 +383,22 @@ def _send_one(connection, campaign: Campaign, rendered, delivery: Delivery) -> N
         )
         _deliver(connection, message)
     except MESSAGE_ERRORS as error:
+        if _server_unavailable(error):
+            raise  # the row stays pending; the batch is tried again later (campaign_send)
         delivery.status = D.FAILED
-        delivery.error = f"{type(error).__name__}: {error}"[:1000]
+        delivery.error = mail.error_text(error)
         logger.warning("newsletter %s: delivery %s failed: %s", campaign.pk, delivery.pk, error)
     else:
         delivery.status = D.SENT
         delivery.sent_at = timezone.now()
         delivery.error = ""
     delivery.save(update_fields=["status", "attempts", "error", "sent_at"])
+
+
+def _server_unavailable(error: Exception) -> bool:
+    """A temporary refusal that concerns every message, not this recipient (sender or data
+    refused with 4xx, e.g. "451 local error")."""
+    return mail.is_temporary_failure(error) and not isinstance(error, smtplib.SMTPRecipientsRefused)
 
 
 def _deliver(connection, message) -> None:
@@ -372,12 +423,14 @@ def _update_counts(campaign: Campaign) -> None:
     campaign.skipped_count = counts.get(D.SKIPPED, 0)
     campaign.total_count = sum(counts.values())
     campaign.progress_at = timezone.now()
+    campaign.resume_at = None
     Campaign.objects.filter(pk=campaign.pk).update(
         sent_count=campaign.sent_count,
         failed_count=campaign.failed_count,
         skipped_count=campaign.skipped_count,
         total_count=campaign.total_count,
         progress_at=campaign.progress_at,
+        resume_at=None,
     )
 
 

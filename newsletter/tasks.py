@@ -2,13 +2,16 @@
 
 from django.tasks import task
 
+from smartregion.core.tasks import PRIORITY_BULK
 
-@task
-def send_campaign(campaign_id: int) -> int:
-    """Send (or go on sending) a campaign; safe to run again. Returns the mails sent so far."""
+
+@task(queue_name="bulk", priority=PRIORITY_BULK)
+def send_campaign(campaign_id: int, failures: int = 0) -> int:
+    """Send one batch of a campaign and enqueue the next (services.campaign_send); safe to run
+    again. Returns the mails sent so far."""
     from newsletter.services import campaign_send
 
-    campaign = campaign_send(campaign_id=campaign_id)
+    campaign = campaign_send(campaign_id=campaign_id, failures=failures)
     return campaign.sent_count if campaign else 0
 
 

@@ -53,3 +53,25 @@ def housekeeping(django_capture_on_commit_callbacks):
         return out.getvalue()
 
     return run
+
+
+@pytest.fixture
+def db_tasks(settings, transactional_db):
+    """The database task backend (as deployed) instead of the immediate one, with fast mail
+    retries (base 0.5 s). Run its worker with ``tests.tasks.run_worker()``."""
+    from tests.tasks import DB_TASKS
+
+    settings.TASKS = DB_TASKS
+    settings.MAIL_RETRY_BASE_SECONDS = 0.5
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (tests.tasks.SMTPServer), not started yet: its port is
+    closed until ``smtp_server.start()``. The site's mail goes to it."""
+    from tests.tasks import SMTPServer
+
+    server = SMTPServer()
+    settings.MAILERS = server.mailers()
+    yield server
+    server.stop()

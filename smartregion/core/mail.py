@@ -8,6 +8,11 @@ request never waits for the mail server and a rolled-back change sends nothing.
 Mail to many recipients (the newsletter) is rendered once with ``placeholder()`` markers in the
 context and made personal per recipient with ``RenderedMail.personalise()``, a few string
 replacements instead of a template rendering per recipient.
+
+Delivery (``tasks.deliver_mail``, queue "mail") retries what may work later: the server could
+not be reached, or answered 4xx (``is_temporary_failure``). It tries again after
+``retry_delay()`` for ``MAIL_RETRY_HOURS``; a permanent refusal (5xx) or the end of that time is
+recorded as an ``UndeliveredMail`` (admin: "Nicht zugestellte E-Mails"), without the mail's body.
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from __future__ import annotations
 import base64
 import email.policy
 import html as html_lib
+import random
+import smtplib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 
@@ -131,15 +139,20 @@ def render_mail(
     headers: dict[str, str] | None = None,
     reply_to: list[str] | None = None,
     attachments: list[Attachment] | None = None,
+    subject_template: str | None = None,
+    text_template: str | None = None,
+    html_template: str | None = None,
 ) -> RenderedMail:
+    """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` (or the
+    templates named explicitly, for names another package chose)."""
     ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **(context or {})}
     with translation.override(settings.LANGUAGE_CODE):
         # Plain-text parts are rendered by the HTML-escaping engine: undo the entities.
         subject = html_lib.unescape(
-            " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+            " ".join(render_to_string(subject_template or f"{template}_subject.txt", ctx).split())
         )
-        text = html_lib.unescape(render_to_string(f"{template}.txt", ctx))
-        html = render_to_string(f"{template}.html", ctx)
+        text = html_lib.unescape(render_to_string(text_template or f"{template}.txt", ctx))
+        html = render_to_string(html_template or f"{template}.html", ctx)
     return RenderedMail(
         subject=subject,
         text=text,
@@ -166,14 +179,19 @@ def send_rendered(mail: RenderedMail) -> RenderedMail:
 
 def forget_mail_to(email: str) -> int:
     """Delete the queued and finished mail tasks to ``email`` (their payload holds the rendered
-    mail), for an erasure. A task that is being delivered right now is left alone. Returns how
-    many were deleted."""
+    mail, a retry waiting for its time included) and the reports of mail to it that could not be
+    delivered, for an erasure. A task that is being delivered right now is left alone. Returns
+    how many tasks and reports were deleted."""
     from django.db.models import TextField
     from django.db.models.functions import Cast
     from django_tasks_db.models import DBTaskResult
 
     from smartregion.core import tasks
+    from smartregion.core.models import UndeliveredMail
 
+    reports, _per_model = UndeliveredMail.objects.filter(
+        recipients__contains=[email.lower()]
+    ).delete()
     deleted, _per_model = (
         DBTaskResult.objects.filter(task_path=tasks.deliver_mail.module_path)
         .exclude(status="RUNNING")
@@ -181,4 +199,84 @@ def forget_mail_to(email: str) -> int:
         .filter(payload__icontains=f'"{email}"')
         .delete()
     )
-    return deleted
+    return deleted + reports
+
+
+# Delivery failures -------------------------------------------------------------------------------
+
+RETRY_MAX_DELAY_SECONDS = 3600
+
+
+def is_temporary_failure(error: BaseException) -> bool:
+    """Whether sending may work later: the server could not be reached, dropped the connection
+    or timed out, or answered with a 4xx code (for a refused recipient list: every code 4xx).
+    5xx answers and any other error (a bug, a bad address) are permanent."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):  # sender, data, HELO, AUTH answers
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPException):  # e.g. SMTPNotSupportedError
+        return False
+    # Connection refused or reset, timeouts, no route, name resolution (all OSError).
+    return isinstance(error, OSError)
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1, 2, …): MAIL_RETRY_BASE_SECONDS,
+    doubled per attempt, at most an hour; with jitter (half of it to all of it), so that mails
+    that failed together do not all come back to a recovering server at the same moment."""
+    delay = min(
+        RETRY_MAX_DELAY_SECONDS,
+        settings.MAIL_RETRY_BASE_SECONDS * 2 ** min(max(attempt, 1) - 1, 20),
+    )
+    return delay / 2 + random.uniform(0, delay / 2)  # jitter, not a secret
+
+
+def error_text(error: BaseException) -> str:
+    """The error for a log line or the admin, with the server's reply as it was sent."""
+
+    def reply(code, message) -> str:
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return f"{code} {text}"
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(
+            f"{address}: {reply(*answer)}" for address, answer in error.recipients.items()
+        )
+    elif isinstance(error, smtplib.SMTPResponseException):
+        detail = reply(error.smtp_code, error.smtp_error)
+    else:
+        detail = str(error)
+    return f"{type(error).__name__}: {detail}"[:1000]
+
+
+def report_undelivered(
+    mail: RenderedMail,
+    error: BaseException,
+    *,
+    attempts: int,
+    first_attempt_at: datetime,
+    task_result_id: str | None = None,
+):
+    """Record a mail given up on, for the admin: who, what subject, why; not the body (it stays
+    only in the task result, while that is kept, so that staff can send it again)."""
+    from smartregion.core.models import UndeliveredMail
+
+    reason = (
+        UndeliveredMail.Reason.EXPIRED
+        if is_temporary_failure(error)
+        else UndeliveredMail.Reason.REFUSED
+    )
+    return UndeliveredMail.objects.create(
+        recipients=[address.lower() for address in mail.to],
+        subject=mail.subject[:300],
+        reason=reason,
+        error=error_text(error),
+        attempts=attempts,
+        first_attempt_at=first_attempt_at,
+        last_attempt_at=timezone.now(),
+        task_result_id=task_result_id,
+    )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -112,3 +113,46 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} v{self.version}"
+
+
+class UndeliveredMail(models.Model):
+    """A mail the worker gave up on: refused for good (SMTP 5xx, a bad address) or still failing
+    temporarily when MAIL_RETRY_HOURS had passed. Only what staff need to act on it: recipient,
+    subject and the last error. The body is not copied here; it stays in the linked task
+    result (pruned after a week) so that "erneut senden" can deliver it again."""
+
+    class Reason(models.TextChoices):
+        REFUSED = "refused", _("dauerhaft abgelehnt")
+        EXPIRED = "expired", _("Mailserver zu lange nicht erreichbar")
+
+    recipients = ArrayField(models.CharField(max_length=320), verbose_name=_("Empfänger"))
+    subject = models.CharField(_("Betreff"), max_length=300)
+    reason = models.CharField(_("Grund"), max_length=10, choices=Reason.choices)
+    error = models.TextField(_("letzter Fehler"))
+    attempts = models.PositiveIntegerField(_("Versuche"))
+    first_attempt_at = models.DateTimeField(_("erster Versuch"))
+    last_attempt_at = models.DateTimeField(_("letzter Versuch"), db_index=True)
+    task_result = models.ForeignKey(
+        "django_tasks_database.DBTaskResult",
+        verbose_name=_("Aufgabe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-last_attempt_at"]
+        verbose_name = _("Nicht zugestellte E-Mail")
+        verbose_name_plural = _("Nicht zugestellte E-Mails")
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.recipients)}: {self.subject}"
+
+    @property
+    def payload(self) -> dict | None:
+        """The rendered mail, while its task result is still kept."""
+        if self.task_result is None:
+            return None
+        args_kwargs = self.task_result.args_kwargs
+        return args_kwargs["kwargs"].get("payload") or (args_kwargs["args"] or [None])[0]

@@ -1,19 +1,80 @@
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.tasks import task
+from django.utils import timezone
 
-from smartregion.core.mail import RenderedMail
+from smartregion.core.mail import (
+    RenderedMail,
+    error_text,
+    is_temporary_failure,
+    report_undelivered,
+    retry_delay,
+)
+
+logger = logging.getLogger(__name__)
+
+# One worker serves all queues, highest priority first (settings.TASKS).
+PRIORITY_MAIL = 50  # queue "mail": confirmations, account mails, single notices
+PRIORITY_BULK = -50  # queue "bulk": newsletter campaign batches
+
+UNDELIVERED_KEPT_DAYS = 30  # reports of undelivered mail (recipient, subject, error)
 
 
-@task
-def deliver_mail(payload: dict) -> None:
-    RenderedMail.from_payload(payload).to_message().send()
+@task(queue_name="mail", priority=PRIORITY_MAIL, takes_context=True)
+def deliver_mail(
+    context, payload: dict, attempt: int = 1, first_attempt_at: str | None = None
+) -> dict:
+    """Send one rendered mail. A temporary failure (``mail.is_temporary_failure``) enqueues the
+    next attempt with a later ``run_after`` while the first attempt is less than
+    MAIL_RETRY_HOURS ago; a permanent failure, or the last attempt failing, is reported
+    (``UndeliveredMail``) and fails the task."""
+    now = timezone.now()
+    first = datetime.fromisoformat(first_attempt_at) if first_attempt_at else now
+    mail = RenderedMail.from_payload(payload)
+    try:
+        mail.to_message().send()
+    except Exception as error:
+        deadline = first + timedelta(hours=settings.MAIL_RETRY_HOURS)
+        if (
+            is_temporary_failure(error)
+            and now < deadline
+            and deliver_mail.get_backend().supports_defer
+        ):
+            run_after = min(now + timedelta(seconds=retry_delay(attempt)), deadline)
+            deliver_mail.using(run_after=run_after).enqueue(
+                payload, attempt=attempt + 1, first_attempt_at=first.isoformat()
+            )
+            logger.warning(
+                "mail task %s: attempt %d failed (%s), next attempt at %s",
+                context.task_result.id,
+                attempt,
+                error_text(error),
+                run_after.isoformat(),
+            )
+            return {"delivered": False, "attempt": attempt, "retry_at": run_after.isoformat()}
+        # A database task result can be linked (it keeps the payload for "erneut senden").
+        result_id = context.task_result.id if hasattr(context.task_result, "db_result") else None
+        report_undelivered(
+            mail, error, attempts=attempt, first_attempt_at=first, task_result_id=result_id
+        )
+        raise
+    return {"delivered": True, "attempt": attempt}
 
 
 @task
 def prune_task_results() -> None:
-    """Drop finished task results older than a week, so the queue table stays small."""
+    """Drop finished task results (of every queue) older than a week, so the queue table stays
+    small and rendered mails are not kept longer than needed; and reports of undelivered mail
+    older than UNDELIVERED_KEPT_DAYS."""
     from django.core.management import call_command
 
-    call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+    from smartregion.core.models import UndeliveredMail
+
+    call_command("prune_db_task_results", min_age_days=7, queue_name="*", verbosity=0)
+    cutoff = timezone.now() - timedelta(days=UNDELIVERED_KEPT_DAYS)
+    UndeliveredMail.objects.filter(last_attempt_at__lt=cutoff).delete()
 
 
 @task

@@ -3,16 +3,19 @@
 import email.policy
 import re
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
 from django.core import mail
+from django.tasks.signals import task_finished
 from django.utils import timezone
 
 from newsletter import emails, services, tasks
 from newsletter.models import Campaign, Delivery, Subscriber
 from smartregion.core.models import Topic
+from smartregion.core.tasks import PRIORITY_BULK
 from tests.factories import CampaignFactory, EventFactory, PostFactory, SubscriberFactory
 from tests.newsletter.backends import FlakyBackend
 from tests.newsletter.conftest import SITE_URL
@@ -43,6 +46,21 @@ def send(campaign):
 
 def received() -> Counter:
     return Counter(m.to[0] for m in mail.outbox)
+
+
+@contextmanager
+def finished_tasks():
+    """The results of the tasks that finish inside the block, in the order they finished."""
+    results = []
+
+    def record(sender, task_result, **kwargs):
+        results.append(task_result)
+
+    task_finished.connect(record)
+    try:
+        yield results
+    finally:
+        task_finished.disconnect(record)
 
 
 # The mail ---------------------------------------------------------------------------------------
@@ -209,19 +227,22 @@ def test_a_send_interrupted_midway_and_resumed_delivers_each_mail_exactly_once(
     FlakyBackend.reset(die_after=13)  # the worker dies in the middle of the second batch
     campaign = schedule(CampaignFactory())
 
-    result = run(campaign)
-    assert result.status == "FAILED"
-    assert "WorkerDied" in result.errors[0].exception_class_path
+    # One task per batch: the first sends 10 and enqueues the second, which dies after 3.
+    with finished_tasks() as finished:
+        run(campaign)
+    assert [r.status for r in finished] == ["FAILED", "SUCCESSFUL"]  # inner task ends first
+    assert "WorkerDied" in finished[0].errors[0].exception_class_path
     assert len(mail.outbox) == 13
     assert campaign.status == Campaign.Status.SENDING
     assert Delivery.objects.filter(status="sent").count() == 13
     assert Delivery.objects.filter(status="pending").count() == 12
-    assert campaign.sent_count == 10  # counted after the first batch; the page shows progress
+    assert campaign.sent_count == 13  # counted also when a batch stops; the page shows progress
 
     # The task runs again (the worker restarted, or the stalled-send task enqueued it).
     FlakyBackend.reset()
-    result = run(campaign)
-    assert result.status == "SUCCESSFUL"
+    with finished_tasks() as finished:
+        run(campaign)
+    assert [r.status for r in finished] == ["SUCCESSFUL", "SUCCESSFUL"]
     assert received() == Counter({s.email: 1 for s in subscribers})
     assert campaign.status == Campaign.Status.SENT
     assert (campaign.sent_count, campaign.failed_count, campaign.total_count) == (25, 0, 25)
@@ -279,7 +300,9 @@ def test_failures_are_recorded_and_retryable(settings, django_capture_on_commit_
     assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 3, 0)
 
 
-def test_an_unreachable_server_stops_the_run_with_the_rows_pending(settings, monkeypatch):
+def test_an_unreachable_server_stops_the_batch_with_the_rows_pending(settings):
+    """With a backend that cannot defer (the tests' immediate one) the task fails; the deferred
+    retry of the real backend is tested in test_sending_queue.py."""
     SubscriberFactory.create_batch(3)
     settings.MAILERS = {
         "default": {
@@ -293,6 +316,17 @@ def test_an_unreachable_server_stops_the_run_with_the_rows_pending(settings, mon
     assert campaign.status == Campaign.Status.SENDING
     assert Delivery.objects.filter(status="pending").count() == 3
     assert not Delivery.objects.exclude(attempts=0).exists()
+
+
+def test_each_batch_is_its_own_task_on_the_bulk_queue(monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    SubscriberFactory.create_batch(5)
+    campaign = schedule(CampaignFactory())
+    with finished_tasks() as finished:
+        run(campaign)
+    assert len(finished) == 3  # 2 + 2 + 1
+    assert {(r.task.queue_name, r.task.priority) for r in finished} == {("bulk", PRIORITY_BULK)}
+    assert campaign.status == Campaign.Status.SENT and len(mail.outbox) == 5
 
 
 def test_stalled_sends_are_enqueued_again_by_housekeeping(time_machine, housekeeping):

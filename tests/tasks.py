@@ -1,0 +1,137 @@
+"""The real task queue and a real SMTP server, for tests of deferred work (mail retries).
+
+``db_tasks`` switches the tests' immediate backend to django-tasks-db's ``DatabaseBackend``
+(what production runs) and ``run_worker()`` runs its ``db_worker`` loop in this process until no
+task is ready (``--batch``). Use them in ``django_db(transaction=True)`` tests: the worker
+commits and checks its connection like the real one, which a test's wrapping transaction
+would not allow.
+
+``SMTPServer`` is aiosmtpd on 127.0.0.1, on a port chosen up front so that it can be down (the
+port closed) first and up later. Its ``answers`` list scripts replies: each message takes the
+next entry (a full SMTP reply such as "451 4.3.0 Bitte später" for DATA, or "550 …" for the
+recipient); when the list is empty, messages are accepted.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+QUEUES = ["mail", "default", "bulk"]
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
+
+
+def run_worker(*, max_tasks: int | None = None) -> int:
+    """Run the real worker over all queues until nothing is ready (or ``max_tasks`` ran).
+    Returns how many tasks it ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=QUEUES,
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="pytest-worker",
+        excluded_queue_names=[],
+    )
+    before = _finished_count()
+    worker.run()
+    return _finished_count() - before
+
+
+def _finished_count() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.finished().count()
+
+
+def waiting():
+    """Task results that wait for their time (``run_after``) or to be picked up."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="READY")
+
+
+def run_until_idle(*, timeout: float = 30) -> None:
+    """Run the worker; while deferred tasks wait, sleep until the first is due and run again."""
+    from django_tasks_db.models import get_date_max
+
+    deadline = time.monotonic() + timeout
+    while True:
+        run_worker()
+        due = waiting().exclude(run_after=get_date_max()).order_by("run_after").first()
+        if due is None and not waiting().exists():
+            return
+        assert time.monotonic() < deadline, "tasks still waiting"
+        if due is not None:
+            time.sleep(max(0.0, (due.run_after - timezone.now()).total_seconds()) + 0.02)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Handler:
+    def __init__(self, answers: list[str]):
+        self.answers = answers
+        self.lock = threading.Lock()
+        self.messages: list = []  # parsed email.message.EmailMessage, in arrival order
+
+    def _next(self) -> str | None:
+        with self.lock:
+            return self.answers.pop(0) if self.answers else None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            answer = self.answers[0] if self.answers else None
+        if answer and answer.startswith("5"):
+            self._next()
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = self._next()
+        if answer:
+            return answer
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+class SMTPServer:
+    def __init__(self, answers: list[str] | None = None):
+        self.port = free_port()
+        self.handler = Handler(list(answers or []))
+        self.controller: Controller | None = None
+
+    @property
+    def messages(self) -> list:
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def mailers(self) -> dict:
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
+            }
+        }
