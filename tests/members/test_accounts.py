@@ -7,15 +7,18 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_requires_email_verification_and_speaks_german(client, django_user_model):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "neu@example.org",
-            "password1": "Sehr-sicheres-Passwort-42",
-            "password2": "Sehr-sicheres-Passwort-42",
-        },
-    )
+def test_signup_requires_email_verification_and_speaks_german(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes out after the commit
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "neu@example.org",
+                "password1": "Sehr-sicheres-Passwort-42",
+                "password2": "Sehr-sicheres-Passwort-42",
+            },
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     user = django_user_model.objects.get(email="neu@example.org")

@@ -40,15 +40,18 @@ def test_visitor_posting_is_sent_to_login(client):
     assert response["Location"] == f"/konto/login/?next={APPLY}"
 
 
-def test_signup_with_next_returns_to_the_form_after_email_confirmation(client):
-    response = client.post(
-        f"/konto/signup/?next={APPLY}",
-        {
-            "email": "neu@example.org",
-            "password1": "Sehr-sicheres-Passwort-42",
-            "password2": "Sehr-sicheres-Passwort-42",
-        },
-    )
+def test_signup_with_next_returns_to_the_form_after_email_confirmation(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes out after the commit
+        response = client.post(
+            f"/konto/signup/?next={APPLY}",
+            {
+                "email": "neu@example.org",
+                "password1": "Sehr-sicheres-Passwort-42",
+                "password2": "Sehr-sicheres-Passwort-42",
+            },
+        )
     assert response.status_code == 302
     link = re.search(r"https?://[^/\s]+(/konto/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
     response = client.post(link)
@@ -59,10 +62,13 @@ def test_signup_with_next_returns_to_the_form_after_email_confirmation(client):
     assert 'name="organisation_name"' in response.content.decode()
 
 
-def test_unverified_address_is_sent_to_allauths_verification(client, django_user_model):
+def test_unverified_address_is_sent_to_allauths_verification(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
     user = django_user_model.objects.create_user(email="unbestaetigt@example.org", password="x")
     client.force_login(user)
-    response = client.get(APPLY)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(APPLY)
     assert response.status_code == 200
     assert 'name="organisation_name"' not in response.content.decode()
     assert any("confirm-email" in message.body for message in mail.outbox)
