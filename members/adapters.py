@@ -6,6 +6,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 
 from smartregion.core import mail
+from smartregion.core.ratelimit import client_ip
 
 # allauth's mails without an HTML template of their own (notifications the site does not switch
 # on today) get their text part, escaped, in the branded layout.
@@ -19,6 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if request is None:
             return settings.SITE_URL + location
         return super().build_absolute_uri(request, location, protocol)
+
+    def get_client_ip(self, request):
+        """allauth's login and signup limits count per visitor, as the portal's forms do
+        (``TRUSTED_PROXY_COUNT``), instead of per proxy."""
+        return client_ip(request)
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (address confirmation, password reset, …) take the portal's path:
