@@ -116,12 +116,22 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by all gunicorn workers: allauth's rate limits and the portal's form limits count here.
+# Shared by all gunicorn workers and machines: allauth's rate limits and the portal's form limits
+# count here, so production uses Redis (atomic INCR). Without REDIS_URL (development: runserver is
+# one process) a per-process memory cache does.
+_redis_url = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    },
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "smartregion",
+            # A hanging Redis gives a quick error, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+    ),
     # Per-process rendered fragments with versioned keys (smartregion/fragments.py).
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
