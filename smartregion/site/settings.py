@@ -30,6 +30,14 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Proxies in front of the site that each append the address they saw to X-Forwarded-For
+# (nginx alone: 1). 0 means REMOTE_ADDR is the visitor (smartregion/core/ratelimit.py client_ip).
+_trusted_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not (_trusted_proxy_count.isascii() and _trusted_proxy_count.isdigit()):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more (got {_trusted_proxy_count!r})."
+    )
+TRUSTED_PROXY_COUNT = int(_trusted_proxy_count)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "SMART REGION Emscher-Lippe"
