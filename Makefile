@@ -34,7 +34,6 @@ run: install ## set everything up and serve the site with demo content on http:/
 
 serve: # (inside WITH_DB) migrate, demo content, worker and web server; Ctrl-C stops all
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 	@$(MANAGE) db_worker --queue-name mail,default,bulk --interval 1 & worker=$$!; \
 	$(PY) -m smartregion.site.scheduler & scheduler=$$!; \

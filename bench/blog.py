@@ -109,7 +109,6 @@ def prepare_database() -> None:
     from bench.support.fill import fill_posts, published_count
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     created = fill_posts(POSTS)
     note = f"created {created}" if created else "already there"

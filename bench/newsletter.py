@@ -140,7 +140,6 @@ def prepare(count: int) -> None:
     from smartregion.core.models import Topic
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
     fill_posts(6)  # for the "Neu im Blog" section
     consent = ConsentText.objects.current()
     now = timezone.now()

@@ -219,7 +219,6 @@ def main(argv: list[str]) -> int:
 
         django.setup()
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         print(
             f"Server time in-process (django.test.Client), {args.rounds} timed requests per "

@@ -19,12 +19,12 @@ from blog.searchable import POSTS
 from smartregion.core import searchable
 from smartregion.core.fragments import cached, cached_fragment, clock_minute, content_version
 from smartregion.core.models import Municipality, Topic
-from smartregion.core.ratelimit import client_ip, hit
+from smartregion.core.ratelimit import Limit, allow, client_ip, hit
 from smartregion.core.signing import BadToken, read_token
 
 PAGE_SIZE = 12
-SUBMIT_LIMIT_PER_IP = (10, 60 * 60)  # attempts, seconds
-SUBMIT_LIMIT_PER_EMAIL = (5, 60 * 60)
+SUBMIT_LIMIT_PER_IP = Limit(attempts=10, seconds=60 * 60)
+SUBMIT_LIMIT_PER_EMAIL = Limit(attempts=5, seconds=60 * 60)
 REPORT_LIMIT_PER_IP = (10, 60 * 60)
 
 
@@ -260,20 +260,12 @@ def post_submit(request: HttpRequest) -> HttpResponse:
 
 
 def _within_limits(request: HttpRequest, form: PostForm) -> bool:
-    ok = hit(
-        "blog-submit-ip",
-        client_ip(request),
-        limit=SUBMIT_LIMIT_PER_IP[0],
-        period_seconds=SUBMIT_LIMIT_PER_IP[1],
-    )
-    ok = (
-        hit(
-            "blog-submit-email",
-            form.cleaned_data["author_email"],
-            limit=SUBMIT_LIMIT_PER_EMAIL[0],
-            period_seconds=SUBMIT_LIMIT_PER_EMAIL[1],
-        )
-        and ok
+    ok = allow(
+        request,
+        "blog-submit",
+        per_ip=SUBMIT_LIMIT_PER_IP,
+        email=form.cleaned_data["author_email"],
+        per_email=SUBMIT_LIMIT_PER_EMAIL,
     )
     if not ok:
         form.add_error(

@@ -19,13 +19,13 @@ from events.forms import EventProposalForm, RegistrationForm
 from events.models import Event, Registration
 from members.models import Organisation
 from smartregion.core.models import Municipality, Topic
-from smartregion.core.ratelimit import client_ip, hit
+from smartregion.core.ratelimit import Limit, allow, hit
 from smartregion.core.signing import BadToken, read_token
 
 PAGE_SIZE = 20
 FEED_PAST = timedelta(days=30)  # the feed keeps recent events, so calendars do not drop them
-REGISTER_LIMIT_PER_IP = (20, 60 * 60)  # attempts, seconds
-REGISTER_LIMIT_PER_EMAIL = (5, 60 * 60)
+REGISTER_LIMIT_PER_IP = Limit(attempts=20, seconds=60 * 60)
+REGISTER_LIMIT_PER_EMAIL = Limit(attempts=5, seconds=60 * 60)
 PROPOSE_LIMIT_PER_USER = (10, 24 * 60 * 60)
 ICS_CACHE_SECONDS = 15 * 60
 
@@ -238,20 +238,12 @@ def _initial_for(request: HttpRequest) -> dict:
 
 
 def _within_limits(request: HttpRequest, form: RegistrationForm) -> bool:
-    ok = hit(
-        "event-register-ip",
-        client_ip(request),
-        limit=REGISTER_LIMIT_PER_IP[0],
-        period_seconds=REGISTER_LIMIT_PER_IP[1],
-    )
-    ok = (
-        hit(
-            "event-register-email",
-            form.cleaned_data["email"],
-            limit=REGISTER_LIMIT_PER_EMAIL[0],
-            period_seconds=REGISTER_LIMIT_PER_EMAIL[1],
-        )
-        and ok
+    ok = allow(
+        request,
+        "event-register",
+        per_ip=REGISTER_LIMIT_PER_IP,
+        email=form.cleaned_data["email"],
+        per_email=REGISTER_LIMIT_PER_EMAIL,
     )
     if not ok:
         form.add_error(

@@ -1,7 +1,9 @@
 """Test settings: speed-ups only, everything else is the real configuration."""
 
+import os
+
 from smartregion.site.settings import *  # noqa: F403
-from smartregion.site.settings import STORAGES
+from smartregion.site.settings import CACHES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -15,4 +17,14 @@ TASKS = {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
         "QUEUES": ["mail", "default", "bulk"],
     }
+}
+# The real shared cache, as deployed: Redis (this machine's service). The tests flush this
+# database between tests, so a worktree or CI job running beside another uses its own number.
+CACHES = {
+    **CACHES,
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        "KEY_PREFIX": "smartregion-test",
+    },
 }

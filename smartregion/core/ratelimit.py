@@ -1,47 +1,123 @@
-"""A small fixed-window counter in the shared cache, for public forms (allauth has its own)."""
+"""Fixed-window counters in the shared cache for public forms (allauth has its own), and the
+visitor's address behind the trusted proxies.
+
+``hit()`` counts in the default cache: Redis in production (``REDIS_URL``), shared by all
+workers and machines; a per-process memory cache in development. Each counter belongs to one
+window of ``period_seconds`` aligned to the clock (the window number is part of the key), so a
+hit never extends a window and a counter for a past window is never read again.
+"""
 
 import hashlib
 import ipaddress
+import logging
+import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+# A counter outlives its window by this much, so it still exists while a request that
+# computed the window just before its end increments it.
+EXPIRY_MARGIN_SECONDS = 60
+_ADD_ATTEMPTS = 3
 
 
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address: ``REMOTE_ADDR``, or the one the outermost trusted proxy saw.
 
-
-def client_ip(request) -> str:
-    """The visitor's address.
-
-    With ``TRUSTED_PROXY_COUNT = 0`` (the default) that is ``REMOTE_ADDR``. Behind N trusted
-    proxies, each of which appends the address it was connected from to ``X-Forwarded-For``
-    (nginx: ``$proxy_add_x_forwarded_for``), it is the N-th entry from the right: entries further
-    left came from the client and may be forged. A header with fewer entries than trusted proxies,
-    or an entry that is no IP address, means the request did not pass through every proxy: then
-    the address of the nearest peer (``REMOTE_ADDR``) counts, never a client-supplied value.
+    With ``TRUSTED_PROXY_COUNT`` = n > 0, each of the n proxies appends the address it received
+    the request from to ``X-Forwarded-For`` (nginx: ``$proxy_add_x_forwarded_for``), so the n-th
+    entry from the right was written by the outermost trusted proxy; whatever a visitor sends
+    stands further left and is never read. When the header is missing, has fewer entries than n,
+    or that entry is not an IP address, the request did not come through the proxies as
+    configured: the answer is then ``REMOTE_ADDR`` (the nearest proxy, if any, so such requests
+    share one limit rather than escaping it). Never raises.
     """
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "").strip() or "unknown"
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
-    entries = [e for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    entries = [entry.strip() for entry in header.split(",")] if header else []
     if len(entries) < count:
+        if header:
+            logger.warning(
+                "X-Forwarded-For has %d entries, fewer than TRUSTED_PROXY_COUNT=%d; using REMOTE_ADDR",
+                len(entries),
+                count,
+            )
         return remote
-    return _valid_ip(entries[-count]) or remote
+    try:
+        return str(ipaddress.ip_address(entries[-count]))
+    except ValueError:
+        logger.warning(
+            "X-Forwarded-For entry %d from the right is not an IP address; using REMOTE_ADDR", count
+        )
+        return remote
 
 
 def hit(scope: str, key: str, *, limit: int, period_seconds: int) -> bool:
-    """Count one attempt; True while the caller is within ``limit`` attempts per period."""
+    """Count one attempt; True while the caller is within ``limit`` attempts in this window.
+
+    The window is the current multiple of ``period_seconds`` since the epoch. The counter is
+    created with ``add`` (atomic, with its expiry) and raised with ``incr`` (Redis INCR, atomic
+    and keeping the expiry).
+    """
     digest = hashlib.sha256(f"{scope}:{key}".lower().encode()).hexdigest()[:32]
-    cache_key = f"rl:{scope}:{digest}"
-    cache.add(cache_key, 0, timeout=period_seconds)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=period_seconds)
-        count = 1
+    now = time.time()
+    window = int(now // period_seconds)
+    cache_key = f"rl:{scope}:{digest}:{window}"
+    expires_in = (window + 1) * period_seconds - now + EXPIRY_MARGIN_SECONDS
+    count = 1
+    for _ in range(_ADD_ATTEMPTS):
+        cache.add(cache_key, 0, timeout=expires_in)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # gone between add and incr (evicted, or the cache was cleared)
+            continue
+        break
+    if count == 1:
+        # Django's RedisCache.incr is EXISTS then INCR: had the key expired in between, INCR
+        # made one without expiry. The first hit of a window sets it again, so every counter
+        # expires (and one for a past window would never be read anyway).
+        cache.touch(cache_key, timeout=expires_in)
     return count <= limit
+
+
+class Limit(NamedTuple):
+    """``attempts`` per window of ``seconds``."""
+
+    attempts: int
+    seconds: int
+
+
+def allow(
+    request: HttpRequest,
+    scope: str,
+    *,
+    per_ip: Limit,
+    email: str | None = None,
+    per_email: Limit | None = None,
+) -> bool:
+    """Count one attempt of the visitor (``client_ip``) and, if given, one for ``email``.
+
+    Both counters are raised whether or not the first is exhausted; True only while both are
+    within their limits. The scopes are ``<scope>-ip`` and ``<scope>-email``.
+    """
+    ok = hit(
+        f"{scope}-ip", client_ip(request), limit=per_ip.attempts, period_seconds=per_ip.seconds
+    )
+    if email is not None and per_email is not None:
+        ok = (
+            hit(
+                f"{scope}-email",
+                email.strip(),
+                limit=per_email.attempts,
+                period_seconds=per_email.seconds,
+            )
+            and ok
+        )
+    return ok

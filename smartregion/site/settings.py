@@ -30,17 +30,15 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Reverse proxies in front of the site that append to X-Forwarded-For (nginx: 1). 0 means the
-# visitor is REMOTE_ADDR. Rate limits and allauth's login limits count per visitor address.
-try:
-    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-except ValueError:
+# Proxies in front of the site that each append the address they saw to X-Forwarded-For
+# (nginx alone: 1). 0 means REMOTE_ADDR is the visitor (smartregion/core/ratelimit.py client_ip).
+_trusted_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not (_trusted_proxy_count.isascii() and _trusted_proxy_count.isdigit()):
     raise ImproperlyConfigured(
-        "TRUSTED_PROXY_COUNT must be a whole number (0, 1, 2, ...)."
-    ) from None
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
+        f"TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more (got {_trusted_proxy_count!r})."
+    )
+TRUSTED_PROXY_COUNT = int(_trusted_proxy_count)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "SMART REGION Emscher-Lippe"
 
@@ -126,12 +124,22 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by all gunicorn workers: allauth's rate limits and the portal's form limits count here.
+# Shared by all gunicorn workers and machines: allauth's rate limits and the portal's form limits
+# count here, so production uses Redis (atomic INCR). Without REDIS_URL (development: runserver is
+# one process) a per-process memory cache does.
+_redis_url = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    },
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "smartregion",
+            # A hanging Redis gives a quick error, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+    ),
     # Per-process rendered fragments with versioned keys (smartregion/fragments.py).
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -71,3 +71,54 @@ def test_mfa_totp_is_available(client, staff_editor):
     assert response.status_code in (200, 302)
     if response.status_code == 302:  # allauth asks to re-authenticate first
         assert "reauthenticate" in response["Location"]
+
+
+TOO_MANY_FAILED = "Zu viele gescheiterte Anmeldeversuche"
+NGINX = "10.0.0.1"
+
+
+def verified_user(django_user_model, email, password):
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_user(email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def test_login_limits_are_per_visitor_behind_the_proxy(settings, django_user_model):
+    """Two visitors behind nginx (one REMOTE_ADDR): one visitor's failures lock out only them."""
+    from django.test import Client
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    verified_user(django_user_model, "a@example.org", "richtig-richtig-a")
+    verified_user(django_user_model, "b@example.org", "richtig-richtig-b")
+    visitor_a = Client(REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    visitor_b = Client(REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="203.0.113.6")
+    login = reverse("account_login")
+
+    # allauth's per-address limit for failed logins (10 a minute); other addresses each time, so
+    # the per-address-of-the-account limit is not what stops them.
+    for n in range(10):
+        response = visitor_a.post(login, {"login": f"nobody{n}@example.org", "password": "falsch"})
+        assert TOO_MANY_FAILED not in response.content.decode()
+    response = visitor_a.post(login, {"login": "a@example.org", "password": "richtig-richtig-a"})
+    assert TOO_MANY_FAILED in response.content.decode()
+    # Forging an address on the left of X-Forwarded-For does not get visitor A out.
+    forged = Client(REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.5")
+    response = forged.post(login, {"login": "a@example.org", "password": "richtig-richtig-a"})
+    assert TOO_MANY_FAILED in response.content.decode()
+
+    response = visitor_b.post(login, {"login": "b@example.org", "password": "richtig-richtig-b"})
+    assert response.status_code == 302
+    assert response["Location"] == settings.LOGIN_REDIRECT_URL
+
+
+def test_login_with_a_header_shorter_than_the_proxy_count_is_no_error(settings, client):
+    settings.TRUSTED_PROXY_COUNT = 2  # allauth's own setting would raise ImproperlyConfigured
+    response = client.post(
+        reverse("account_login"),
+        {"login": "x@example.org", "password": "falsch"},
+        REMOTE_ADDR=NGINX,
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert response.status_code == 200

@@ -306,6 +306,27 @@ def test_signups_per_ip_are_limited(signup):
     assert len(mail.outbox) == SIGNUP_LIMIT_PER_IP[0]
 
 
+def test_signup_limits_are_per_visitor_behind_the_proxy(settings, signup):
+    from django.test import Client
+
+    from newsletter.views import SIGNUP_LIMIT_PER_IP
+
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def visitor(xff):
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=xff)
+
+    for index in range(SIGNUP_LIMIT_PER_IP[0]):
+        assert (
+            signup(f"person{index}@example.org", client=visitor("203.0.113.5")).status_code == 302
+        )
+    # A forged entry on the left does not help; another visitor behind the same proxy is served.
+    response = signup("forged@example.org", client=visitor("198.51.100.1, 203.0.113.5"))
+    assert "sehr viele Anmeldungen" in response.content.decode()
+    response = signup("other@example.org", client=visitor("203.0.113.6"))
+    assert response.status_code == 302
+
+
 def test_addresses_are_unique_regardless_of_case(signup):
     signup("Anna@Example.org")
     signup("anna@EXAMPLE.ORG")
