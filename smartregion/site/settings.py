@@ -22,12 +22,58 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+DEV_SECRET_KEY = "dev-only-not-secret-5c1f0a1d6a2e4f7b9e3c8d2a1b0f9e8d7c6b5a4f"
+
+
+def production_problems() -> list[str]:
+    """What makes the environment unsafe to run with DEBUG off; empty when all is well.
+
+    All problems at once, so that an operator fixes them in one go.
+    """
+    problems = []
+    if not os.environ.get("DATABASE_URL"):
+        problems.append(
+            "DATABASE_URL is not set (e.g. postgresql://portal:PASSWORD@db.internal/portal); "
+            "the project-local development cluster is used only with DEBUG on."
+        )
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        problems.append("SECRET_KEY is not set.")
+    elif (
+        len(secret_key) < 50
+        or len(set(secret_key)) < 5
+        or secret_key.startswith(("django-insecure-", "dev-only-"))
+    ):
+        problems.append(
+            "SECRET_KEY is too weak: it must be a random value of at least 50 characters, not a "
+            "development key (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    hosts = env_list("ALLOWED_HOSTS")
+    if not hosts:
+        problems.append(
+            "ALLOWED_HOSTS is not set: name the site's host names, comma-separated "
+            "(e.g. smartregion-emscher-lippe.de)."
+        )
+    elif "*" in hosts:
+        problems.append("ALLOWED_HOSTS contains '*': name the site's host names instead.")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        problems.append(
+            "REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0): rate limits and login limits "
+            "count in Redis, shared by all workers."
+        )
+    elif not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("REDIS_URL must start with redis://, rediss:// or unix://.")
+    return problems
+
+
 DEBUG = env_bool("DEBUG", default=True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-only-not-secret-5c1f0a1d6a2e4f7b9e3c8d2a1b0f9e8d7c6b5a4f" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not DEBUG and (_problems := production_problems()):
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off. Fix these environment variables (or set DEBUG=true "
+        "for development):\n" + "\n".join(f"  - {problem}" for problem in _problems)
+    )
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -94,9 +140,10 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-# Database: DATABASE_URL, else the project-local cluster started by `make` (smartregion/site/devdb.py).
+# Database: DATABASE_URL, else (DEBUG on only, see production_problems) the project-local cluster
+# started by `make` (smartregion/site/devdb.py).
 _database_url = os.environ.get("DATABASE_URL")
-if not _database_url:
+if not _database_url and DEBUG:
     from smartregion.site import devdb
 
     _database_url = devdb.database_url()
