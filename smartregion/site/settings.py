@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from smartregion.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -106,6 +108,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines and every response carry the request id.
+    "smartregion.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -288,6 +292,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer's plain-HTTP probe reaches /healthz (SecurityMiddleware matches the path
+# without its leading slash).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -304,13 +311,16 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Every line: time, level, logger, request id (smartregion/core/logging.py), to stderr.
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
+
+# /healthz answers 503 when the oldest waiting task has waited longer than this (off when unset:
+# a stuck worker delays mail but should not take the web servers out of a load balancer).
+HEALTHZ_MAX_TASK_AGE_SECONDS = (
+    int(os.environ["HEALTHZ_MAX_TASK_AGE_SECONDS"])
+    if os.environ.get("HEALTHZ_MAX_TASK_AGE_SECONDS")
+    else None
+)
 
 # Periodic tasks, enqueued by `manage.py housekeeping` (cron/systemd timer; `make run` loops it).
 PERIODIC_TASKS = [
