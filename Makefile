@@ -59,9 +59,10 @@ format: install ## format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-check-deploy: install ## Django's deployment checks with production-like settings
-	@DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ \
+check-deploy: install ## Django's deployment checks with production-like settings (connects to nothing)
+	@DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=smartregion.example SITE_URL=https://smartregion.example \
+		DATABASE_URL=postgresql://check-deploy@127.0.0.1:1/unused REDIS_URL=redis://127.0.0.1:1/0 \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 bench: install ## the benchmarks under bench/ (they print tables)

@@ -96,6 +96,7 @@ def bench_environment(database_url: str, static_root: str) -> dict:
         DEBUG="false",
         SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
         ALLOWED_HOSTS="127.0.0.1",
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         SECURE_SSL_REDIRECT="false",
         LOG_LEVEL="WARNING",
         BENCH_STATIC_ROOT=static_root,

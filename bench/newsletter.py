@@ -78,6 +78,7 @@ def bench_environment(database_url: str, smtp_port: int, static_root: str) -> di
         DEBUG="false",
         SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
         ALLOWED_HOSTS="127.0.0.1",
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         SITE_URL="https://smartregion.example",
         SECURE_SSL_REDIRECT="false",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",

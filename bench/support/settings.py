@@ -1,7 +1,8 @@
 """Production-like settings for benchmarks: the project's settings plus a bench URLconf.
 
 The environment is set by the bench script before this is imported (DEBUG=false, SECRET_KEY,
-ALLOWED_HOSTS, SECURE_SSL_REDIRECT=false, DATABASE_URL of the bench database, BENCH_STATIC_ROOT).
+ALLOWED_HOSTS, REDIS_URL, SECURE_SSL_REDIRECT=false, DATABASE_URL of the bench database,
+BENCH_STATIC_ROOT).
 """
 
 import os

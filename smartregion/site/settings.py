@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from smartregion.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -22,12 +24,58 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+DEV_SECRET_KEY = "dev-only-not-secret-5c1f0a1d6a2e4f7b9e3c8d2a1b0f9e8d7c6b5a4f"
+
+
+def production_problems() -> list[str]:
+    """What makes the environment unsafe to run with DEBUG off; empty when all is well.
+
+    All problems at once, so that an operator fixes them in one go.
+    """
+    problems = []
+    if not os.environ.get("DATABASE_URL"):
+        problems.append(
+            "DATABASE_URL is not set (e.g. postgresql://portal:PASSWORD@db.internal/portal); "
+            "the project-local development cluster is used only with DEBUG on."
+        )
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        problems.append("SECRET_KEY is not set.")
+    elif (
+        len(secret_key) < 50
+        or len(set(secret_key)) < 5
+        or secret_key.startswith(("django-insecure-", "dev-only-"))
+    ):
+        problems.append(
+            "SECRET_KEY is too weak: it must be a random value of at least 50 characters, not a "
+            "development key (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    hosts = env_list("ALLOWED_HOSTS")
+    if not hosts:
+        problems.append(
+            "ALLOWED_HOSTS is not set: name the site's host names, comma-separated "
+            "(e.g. smartregion-emscher-lippe.de)."
+        )
+    elif "*" in hosts:
+        problems.append("ALLOWED_HOSTS contains '*': name the site's host names instead.")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        problems.append(
+            "REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0): rate limits and login limits "
+            "count in Redis, shared by all workers."
+        )
+    elif not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("REDIS_URL must start with redis://, rediss:// or unix://.")
+    return problems
+
+
 DEBUG = env_bool("DEBUG", default=True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-only-not-secret-5c1f0a1d6a2e4f7b9e3c8d2a1b0f9e8d7c6b5a4f" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not DEBUG and (_problems := production_problems()):
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off. Fix these environment variables (or set DEBUG=true "
+        "for development):\n" + "\n".join(f"  - {problem}" for problem in _problems)
+    )
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # Proxies in front of the site that each append the address they saw to X-Forwarded-For
@@ -68,6 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines and every response carry the request id.
+    "smartregion.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -102,9 +152,10 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-# Database: DATABASE_URL, else the project-local cluster started by `make` (smartregion/site/devdb.py).
+# Database: DATABASE_URL, else (DEBUG on only, see production_problems) the project-local cluster
+# started by `make` (smartregion/site/devdb.py).
 _database_url = os.environ.get("DATABASE_URL")
-if not _database_url:
+if not _database_url and DEBUG:
     from smartregion.site import devdb
 
     _database_url = devdb.database_url()
@@ -271,6 +322,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer's plain-HTTP probe reaches /healthz (SecurityMiddleware matches the path
+# without its leading slash).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -287,13 +341,16 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Every line: time, level, logger, request id (smartregion/core/logging.py), to stderr.
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
+
+# /healthz answers 503 when the oldest waiting task has waited longer than this (off when unset:
+# a stuck worker delays mail but should not take the web servers out of a load balancer).
+HEALTHZ_MAX_TASK_AGE_SECONDS = (
+    int(os.environ["HEALTHZ_MAX_TASK_AGE_SECONDS"])
+    if os.environ.get("HEALTHZ_MAX_TASK_AGE_SECONDS")
+    else None
+)
 
 # Periodic tasks, enqueued by `manage.py housekeeping` (cron/systemd timer; `make run` loops it).
 PERIODIC_TASKS = [

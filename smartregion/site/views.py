@@ -1,13 +1,27 @@
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import connection
+from django.db.models import Case, Count, F, Min, When
+from django.db.models.functions import Greatest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from smartregion.core.models import Page
 from smartregion.site.homepage import home_sections
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -21,17 +35,103 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "smartregion/page.html", {"page": obj})
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 when it does not (for load balancers and monitoring)."""
+def _timed(check) -> dict:
+    """Run one check; ``{"status": "ok", "ms": ...}`` or ``"fail"`` with the exception's class.
+
+    The exception's text goes to the log, one line per probe (it may name hosts and users);
+    the public answer names only its class.
+    """
+    started = time.monotonic()
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        result = check() or {}
+    except Exception as exc:  # noqa: BLE001 - a health check reports any failure, never a 500
+        logger.warning("healthz: %s failed: %r", check.__name__.strip("_"), exc)
+        result = {"status": "fail", "error": type(exc).__name__}
+    result.setdefault("status", "ok")
+    result["ms"] = round((time.monotonic() - started) * 1000, 1)
+    return result
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache() -> None:
+    key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, value, timeout=30)
+    if cache.get(key) != value:
+        raise LookupError("the cache did not return the value just stored")
+    cache.delete(key)
+
+
+def _storage() -> dict:
+    """Write, read and delete a tiny file in each storage that uploads go to."""
+    result = {}
+    for alias in settings.STORAGES:
+        if alias == "staticfiles":  # read-only at run time; collectstatic writes it
+            continue
+        storage = storages[alias]
+        try:
+            name = storage.save(f"healthz-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+            try:
+                with storage.open(name) as probe:
+                    if probe.read() != b"ok":
+                        raise LookupError(f"storage {alias!r} returned other content")
+            finally:
+                storage.delete(name)
+        except Exception as exc:  # noqa: BLE001 - reported per storage
+            logger.warning("healthz: storage %r failed: %r", alias, exc)
+            result[alias] = {"status": "fail", "error": type(exc).__name__}
+        else:
+            result[alias] = {"status": "ok"}
+    if any(entry["status"] != "ok" for entry in result.values()):
+        result["status"] = "fail"
+    return result
+
+
+def _tasks() -> dict:
+    """The backlog of django-tasks-db: tasks due now that no worker has taken yet.
+
+    A task waits since it was enqueued, or since its ``run_after`` if that is later (a retry
+    with backoff); ``run_after`` = 9999-01-01 is the backend's "no run_after" sentinel.
+    """
+    waiting_since = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest(F("run_after"), F("enqueued_at")),
+    )
+    backlog = DBTaskResult.objects.ready().aggregate(waiting=Count("id"), since=Min(waiting_since))
+    oldest = (timezone.now() - backlog["since"]).total_seconds() if backlog["since"] else 0
+    result = {"waiting": backlog["waiting"], "oldest_waiting_seconds": max(0, int(oldest))}
+    limit = settings.HEALTHZ_MAX_TASK_AGE_SECONDS
+    if limit is not None:
+        result["max_seconds"] = limit
+        if oldest > limit:
+            result["status"] = "fail"
+    return result
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database, the cache and the storages
+    work, else 503 naming the failed check. The task backlog is reported; it fails the answer
+    only above HEALTHZ_MAX_TASK_AGE_SECONDS. Sets no cookie and touches no session.
+    """
+    checks = {
+        "database": _timed(_database),
+        "cache": _timed(_cache),
+        "storage": _timed(_storage),
+        "tasks": _timed(_tasks),
+    }
+    failed = [name for name, check in checks.items() if check["status"] != "ok"]
+    if "tasks" in failed and settings.HEALTHZ_MAX_TASK_AGE_SECONDS is None:
+        failed.remove("tasks")  # the backlog cannot be read without the database: reported only
+    body = {"status": "fail" if failed else "ok", "checks": checks}
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 @require_GET

@@ -1,26 +1,131 @@
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE = Path(__file__).resolve().parents[2]
+
+
+def _clean_env(**env) -> dict:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+        full_env.pop(name, None)
+    full_env.update(env)
+    return full_env
 
 
 def _settings_value(expr: str, **env) -> subprocess.CompletedProcess:
     code = f"import smartregion.site.settings as s; print({expr})"
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
-    full_env.pop("DEBUG", None)
-    full_env.pop("SECRET_KEY", None)
-    full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE, env=full_env, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        cwd=BASE,
+        env=_clean_env(**env),
+        capture_output=True,
+        text=True,
     )
 
 
-def test_refuses_to_start_without_secret_key_when_debug_is_off():
-    result = _settings_value("s.SECRET_KEY", DEBUG="false")
+# A complete production environment. Nothing here is connected to: settings and checks only.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "smartregion.example",
+    "DATABASE_URL": "postgresql://portal@127.0.0.1:1/portal",
+    "REDIS_URL": "redis://127.0.0.1:1/0",
+}
+
+
+def _manage_check(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE,
+        env=_clean_env(**env),
+        capture_output=True,
+        text=True,
+    )
+
+
+def _without(name: str) -> dict:
+    return {k: v for k, v in PRODUCTION.items() if k != name}
+
+
+def test_a_complete_production_environment_starts():
+    result = _manage_check(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
+def test_refuses_to_start_with_debug_off_when_a_variable_is_missing(name):
+    result = _manage_check(**_without(name))
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "ImproperlyConfigured: Refusing to start with DEBUG off" in result.stderr
+    assert f"- {name} is not set" in result.stderr
+    others = {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"} - {name}
+    assert not any(f"- {other}" in result.stderr for other in others)
+
+
+def test_without_database_url_the_development_cluster_is_not_used():
+    code = "import django; django.setup()"
+    env = _clean_env(**_without("DATABASE_URL"), DJANGO_SETTINGS_MODULE="smartregion.site.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "development cluster is used only with DEBUG on" in result.stderr
+
+
+def test_all_problems_are_listed_at_once():
+    result = _manage_check(DEBUG="false", ALLOWED_HOSTS="*", SECRET_KEY="short")
+    assert result.returncode != 0
+    message = result.stderr[result.stderr.index("Refusing to start") :]
+    for fragment in (
+        "- DATABASE_URL is not set",
+        "- SECRET_KEY is too weak",
+        "- ALLOWED_HOSTS contains '*'",
+        "- REDIS_URL is not set",
+    ):
+        assert fragment in message
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        "short-but-random-Zq8",
+        "x" * 60,
+        "django-insecure-" + secrets.token_urlsafe(50),
+        "dev-only-not-secret-5c1f0a1d6a2e4f7b9e3c8d2a1b0f9e8d7c6b5a4f",
+    ],
+)
+def test_refuses_a_weak_or_development_secret_key(secret_key):
+    result = _manage_check(**{**PRODUCTION, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert "- SECRET_KEY is too weak" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("hosts", "message"),
+    [
+        ("*", "- ALLOWED_HOSTS contains '*'"),
+        ("smartregion.example, *", "- ALLOWED_HOSTS contains '*'"),
+        ("", "- ALLOWED_HOSTS is not set"),
+        (" , ", "- ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_refuses_a_wildcard_or_empty_allowed_hosts(hosts, message):
+    result = _manage_check(**{**PRODUCTION, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_refuses_a_redis_url_that_is_not_one():
+    result = _manage_check(**{**PRODUCTION, "REDIS_URL": "127.0.0.1:6379"})
+    assert result.returncode != 0
+    assert "- REDIS_URL must start with redis://" in result.stderr
 
 
 def test_development_defaults_work_with_nothing_set():
@@ -62,8 +167,7 @@ def test_smtp_variables_are_mapped_into_mailers():
 def test_production_settings_secure_cookies_and_hsts():
     result = _settings_value(
         "(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_NAME)",
-        DEBUG="false",
-        SECRET_KEY="x" * 60,
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(True, True, 31536000, '__Secure-sessionid')"

@@ -1,5 +1,4 @@
 import pytest
-from django.db import DatabaseError
 from django.urls import reverse
 
 from smartregion.core.models import Municipality, Page, Topic
@@ -108,27 +107,6 @@ def test_taxonomy_is_seeded_by_migration():
         slug="kuenstliche-intelligenz", name="Künstliche Intelligenz"
     ).exists()
     assert Topic.objects.count() >= 10
-
-
-def test_healthz_is_200_when_database_answers(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.content == b"ok\n"
-
-
-def test_healthz_is_503_when_database_fails(client, monkeypatch):
-    from smartregion.site import views
-
-    class BrokenCursor:
-        def __enter__(self):
-            raise DatabaseError("connection refused")
-
-        def __exit__(self, *exc):
-            return False
-
-    monkeypatch.setattr(views.connection, "cursor", lambda: BrokenCursor())
-    response = client.get("/healthz")
-    assert response.status_code == 503
 
 
 def test_robots_txt_points_to_sitemap(client):
