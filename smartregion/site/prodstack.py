@@ -379,7 +379,13 @@ class Stack:
                 f"Redis does not answer at {c.redis_url} (Debian: apt-get install redis-server; "
                 "or set REDIS_URL)."
             )
-        for path in (self.root, self.log_dir, self.root / "run", c.media_root, c.private_media_root):
+        for path in (
+            self.root,
+            self.log_dir,
+            self.root / "run",
+            c.media_root,
+            c.private_media_root,
+        ):
             path.mkdir(parents=True, exist_ok=True)
         if c.fresh_database:
             self.stop_database()
@@ -401,7 +407,7 @@ class Stack:
     def _spawn(self, managed: Managed) -> None:
         output = None
         if self.config.log_to_files:
-            output = open(self.log_dir / f"{managed.name}.log", "ab")  # noqa: SIM115
+            output = open(self.log_dir / f"{managed.name}.log", "ab")
         managed.process = subprocess.Popen(
             managed.command,
             cwd=BASE_DIR,
@@ -423,17 +429,21 @@ class Stack:
         """Start again what exited (systemd's Restart=), a little later after quick crashes."""
         while not self._stopping.wait(0.5):
             with self._lock:
-                for managed in self._managed.values():
-                    code = managed.process.poll() if managed.process else None
-                    if code is None or self._stopping.is_set():
-                        continue
-                    lived = time.monotonic() - managed.started_at
-                    delay = 1 if lived > 10 else min(10, 1 + managed.restarts)
-                    say(f"{managed.name} exited with {code}; starting it again in {delay} s")
-                    managed.restarts += 1
-                    if self._stopping.wait(delay):
-                        return
-                    self._spawn(managed)
+                exited = [
+                    (managed, managed.process.poll())
+                    for managed in self._managed.values()
+                    if managed.process and managed.process.poll() is not None
+                ]
+            for managed, code in exited:
+                lived = time.monotonic() - managed.started_at
+                delay = 1 if lived > 10 else min(10, 1 + managed.restarts)
+                say(f"{managed.name} exited with {code}; starting it again in {delay} s")
+                managed.restarts += 1
+                if self._stopping.wait(delay):
+                    return
+                with self._lock:
+                    if not self._stopping.is_set():
+                        self._spawn(managed)
 
     def _housekeeping(self) -> None:
         """The timer's job: ``manage.py housekeeping`` now and every ``housekeeping_interval``."""
@@ -490,7 +500,9 @@ class Stack:
 
     def healthz_status(self, *, timeout: float = 5) -> int:
         url = f"https://127.0.0.1:{self.config.https_port}/healthz"
-        request = urllib.request.Request(url, headers={"Host": f"localhost:{self.config.https_port}"})
+        request = urllib.request.Request(
+            url, headers={"Host": f"localhost:{self.config.https_port}"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout, context=self.ssl_context()) as r:
                 return r.status
@@ -512,7 +524,11 @@ class Stack:
         doing), then the database."""
         self._stopping.set()
         with self._lock:
-            order = [("nginx", signal.SIGQUIT), ("gunicorn", signal.SIGTERM), ("worker", signal.SIGTERM)]
+            order = [
+                ("nginx", signal.SIGQUIT),
+                ("gunicorn", signal.SIGTERM),
+                ("worker", signal.SIGTERM),
+            ]
             for name, sig in order:
                 managed = self._managed.get(name)
                 if managed and managed.process and managed.process.poll() is None:
@@ -567,7 +583,9 @@ def main(argv: list[str]) -> int:
     config = StackConfig.from_environ()
     if argv[:1] == ["manage"]:
         stack = Stack(config)
-        return subprocess.call([sys.executable, "manage.py", *argv[1:]], cwd=BASE_DIR, env=stack.env())
+        return subprocess.call(
+            [sys.executable, "manage.py", *argv[1:]], cwd=BASE_DIR, env=stack.env()
+        )
     if argv:
         print(__doc__)
         return 2
@@ -581,4 +599,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
-
