@@ -387,6 +387,7 @@ class Stack:
             c.private_media_root,
         ):
             path.mkdir(parents=True, exist_ok=True)
+        self._stop_leftovers()
         if c.fresh_database:
             self.stop_database()
             shutil.rmtree(c.pg_dir, ignore_errors=True)
@@ -404,6 +405,45 @@ class Stack:
 
     # Processes --------------------------------------------------------------------------------
 
+    @property
+    def _pidfile(self) -> Path:
+        return self.root / "run" / "pids"
+
+    def _stop_leftovers(self) -> None:
+        """Stop processes of an earlier run with this folder that was killed before it could stop
+        them (they run in sessions of their own, so they outlive it). A process is recognised by
+        this stack's MEDIA_ROOT in its environment or (nginx, which overwrites its environment
+        with its process title) this stack's nginx.conf on its command line, not by pid alone."""
+        if not self._pidfile.exists():
+            return
+        marker = f"MEDIA_ROOT={self.config.media_root}".encode()
+        nginx_conf = str(self.root / "nginx.conf").encode()
+        left = []
+        for word in self._pidfile.read_text().split():
+            pid = int(word)
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker in environ or nginx_conf in cmdline:
+                say(f"stopping process {pid}, left over from an earlier run")
+                try:
+                    os.killpg(pid, signal.SIGTERM)
+                    left.append(pid)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + 15
+        while left and time.monotonic() < deadline:
+            left = [pid for pid in left if Path(f"/proc/{pid}").exists()]
+            time.sleep(0.2)
+        for pid in left:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self._pidfile.unlink(missing_ok=True)
+
     def _spawn(self, managed: Managed) -> None:
         output = None
         if self.config.log_to_files:
@@ -417,6 +457,8 @@ class Stack:
             start_new_session=True,  # Ctrl-C reaches the launcher, which stops them in order
         )
         managed.started_at = time.monotonic()
+        with open(self._pidfile, "a") as pids:
+            pids.write(f"{managed.process.pid}\n")
         if output:
             output.close()
 
@@ -543,6 +585,7 @@ class Stack:
                         managed.process.wait()
         for thread in self._threads:
             thread.join(timeout=5)
+        self._pidfile.unlink(missing_ok=True)
         if self._sink is not None:
             self._sink.stop()
             self._sink = None

@@ -1,5 +1,5 @@
 """The deployed stack for the tests in this folder: nginx (TLS) -> gunicorn -> PostgreSQL, the task
-worker and a real SMTP server, started once per session with the launcher of ``make prod``.
+worker and a real SMTP server, started once for this folder with the launcher of ``make prod``.
 
 It gets free ports, its own PostgreSQL cluster, media folders and logs under var/test-deploy/
 (the test database in var/pg is not touched), and the Redis database of TEST_REDIS_URL (default
@@ -132,7 +132,7 @@ def _require_nginx() -> None:
         pytest.skip(str(error))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def smtp_server():
     server = SmtpServer(free_port())
     server.start()
@@ -140,7 +140,7 @@ def smtp_server():
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(smtp_server):
     _require_nginx()
     for folder in ("media", "private", "log"):
