@@ -12,7 +12,7 @@ WITH_DB := $(PY) -m smartregion.site.devdb exec --
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve test test-fast test-browser lint format check-deploy bench db-start db-stop clean
+.PHONY: help install run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,11 +41,14 @@ serve: # (inside WITH_DB) migrate, demo content, worker and web server; Ctrl-C s
 	echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the worker and the database)"; \
 	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
-test: install ## set everything up and run the whole suite (browser tests need /usr/bin/chromium)
+prod: install ## the stack as deployed, DEBUG off: nginx (TLS) -> gunicorn, worker, timer job, own PostgreSQL, on https://localhost:8443
+	@$(PY) -m smartregion.site.prodstack
+
+test: install ## set everything up and run the whole suite (browser tests need /usr/bin/chromium, deployed tests nginx)
 	@$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: install ## the suite without browser tests
-	@$(WITH_DB) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+test-fast: install ## the suite without browser tests and without the deployed stack
+	@$(WITH_DB) $(PY) -m pytest -m "not browser and not deployed" $(PYTEST_ARGS)
 
 test-browser: install ## only the Playwright/axe-core browser tests
 	@$(WITH_DB) $(PY) -m pytest -m browser $(PYTEST_ARGS)

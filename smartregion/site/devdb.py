@@ -11,6 +11,10 @@ command; otherwise it starts the cluster under ``var/pg`` (Unix socket only, no 
 command with ``DATABASE_URL`` pointing at it, and stops the cluster again if it started it, also on
 Ctrl-C. As root the cluster runs as the unprivileged ``postgres`` user, since ``initdb`` refuses
 root.
+
+``DEVDB_DIR`` puts the cluster in another folder (default ``var/pg``): ``make prod`` and the
+deployed-stack tests run their own cluster there, which they can stop without touching the one
+that ``make run`` and ``make test`` use.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PG_DIR = BASE_DIR / "var" / "pg"
+DEFAULT_PG_DIR = BASE_DIR / "var" / "pg"
+PG_DIR = Path(os.environ.get("DEVDB_DIR") or DEFAULT_PG_DIR).resolve()
 DATA_DIR = PG_DIR / "data"
 LOG_FILE = PG_DIR / "postgresql.log"
 DB_NAME = os.environ.get("DEVDB_NAME", "smartregion")
@@ -69,7 +74,9 @@ def socket_dir() -> Path:
     preferred = PG_DIR / "run"
     if len(str(preferred)) + len("/.s.PGSQL.5432") < 100:
         return preferred
-    digest = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:10]
+    # The default cluster keeps the name it always had; another cluster gets its own folder.
+    seed = BASE_DIR if PG_DIR == DEFAULT_PG_DIR else PG_DIR
+    digest = hashlib.sha1(str(seed).encode()).hexdigest()[:10]
     return Path("/tmp") / f"smartregion-pg-{digest}"
 
 
