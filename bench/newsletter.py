@@ -228,9 +228,9 @@ def run_sender(campaign_id: int, trace: bool) -> None:
 
     django.setup()
     from django.db import connection
-    from django_tasks_db.management.commands.db_worker import Worker
 
     from newsletter import tasks
+    from smartregion.core.tasks import batch_worker
 
     connection.ensure_connection()
     rss_before = rss_kib()
@@ -239,16 +239,7 @@ def run_sender(campaign_id: int, trace: bool) -> None:
     started = time.perf_counter()
     # The first batch task, then the real worker over the chain of batch tasks it enqueues.
     tasks.send_campaign.enqueue(campaign_id)
-    Worker(
-        queue_names=["mail", "default", "bulk"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="bench-sender",
-        excluded_queue_names=[],
-    ).run()
+    batch_worker("bench-sender").run()
     seconds = time.perf_counter() - started
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
     print(

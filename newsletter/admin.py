@@ -49,6 +49,10 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "–"
 
 
+# Who made a campaign and when its sending moved on: shown, never edited.
+LOG_FIELDS = ["created_by", "created_at", "started_at", "progress_at", "resume_at", "sent_at"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["subject", "status", "progress", "topic", "sent_at", "created_by"]
@@ -73,19 +77,7 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         (_("Empfänger"), {"fields": ["topic", "recipients"]}),
-        (
-            _("Protokoll"),
-            {
-                "fields": [
-                    "created_by",
-                    "created_at",
-                    "started_at",
-                    "progress_at",
-                    "resume_at",
-                    "sent_at",
-                ]
-            },
-        ),
+        (_("Protokoll"), {"fields": LOG_FIELDS}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -95,12 +87,7 @@ class CampaignAdmin(admin.ModelAdmin):
             "progress",
             "failures",
             "recipients",
-            "created_by",
-            "created_at",
-            "started_at",
-            "progress_at",
-            "resume_at",
-            "sent_at",
+            *LOG_FIELDS,
         ]
         if obj is not None and not obj.is_editable:
             return fixed + CONTENT_FIELDS  # what was sent stays as it was sent

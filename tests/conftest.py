@@ -58,9 +58,9 @@ def housekeeping(django_capture_on_commit_callbacks):
 def db_tasks(settings, transactional_db):
     """The database task backend (as deployed) instead of the immediate one, with fast mail
     retries (base 0.5 s). Run its worker with ``tests.tasks.run_worker()``."""
-    from tests.tasks import DB_TASKS
+    from tests.tasks import db_tasks_setting
 
-    settings.TASKS = DB_TASKS
+    settings.TASKS = db_tasks_setting()
     settings.MAIL_RETRY_BASE_SECONDS = 0.5
 
 

@@ -15,7 +15,7 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["mail", "default", "bulk"],
+        "QUEUES": TASK_QUEUES,  # noqa: F405
     }
 }
 # The real shared cache, as deployed: Redis (this machine's service). The tests flush this

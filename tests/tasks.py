@@ -22,25 +22,22 @@ from email import message_from_bytes, policy
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-QUEUES = ["mail", "default", "bulk"]
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
+
+def db_tasks_setting() -> dict:
+    """settings.TASKS as deployed (django-tasks-db's database backend, the same queues)."""
+    from django.conf import settings
+
+    return {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
 
 
 def run_worker(*, max_tasks: int | None = None) -> int:
     """Run the real worker over all queues until nothing is ready (or ``max_tasks`` ran).
     Returns how many tasks it ran."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    from smartregion.core.tasks import batch_worker
 
-    worker = Worker(
-        queue_names=QUEUES,
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=max_tasks,
-        worker_id="pytest-worker",
-        excluded_queue_names=[],
-    )
+    worker = batch_worker("pytest-worker", max_tasks=max_tasks)
     before = _finished_count()
     worker.run()
     return _finished_count() - before

@@ -22,6 +22,24 @@ PRIORITY_BULK = -50  # queue "bulk": newsletter campaign batches
 UNDELIVERED_KEPT_DAYS = 30  # reports of undelivered mail (recipient, subject, error)
 
 
+def batch_worker(worker_id: str, *, max_tasks: int | None = None):
+    """django-tasks-db's worker over all queues (settings.TASK_QUEUES, highest priority first)
+    that runs in this process until no task is ready: for tests and benchmarks, which drive the
+    real worker loop without a separate ``db_worker`` process."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=settings.TASK_QUEUES,
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 @task(queue_name="mail", priority=PRIORITY_MAIL, takes_context=True)
 def deliver_mail(
     context, payload: dict, attempt: int = 1, first_attempt_at: str | None = None

@@ -292,12 +292,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background work: Django's tasks framework with the database backend and its worker. Three
 # queues, served by one `db_worker --queue-name mail,default,bulk` in priority order:
 # "mail" (single mails, high priority), "default" (periodic jobs), "bulk" (campaign batches, low).
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["mail", "default", "bulk"],
-    }
-}
+TASK_QUEUES = ["mail", "default", "bulk"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 # A mail that fails for a temporary reason (server unreachable, SMTP 4xx) is tried again with
 # exponential backoff from MAIL_RETRY_BASE_SECONDS (at most an hour apart) for MAIL_RETRY_HOURS,
 # then reported in the admin ("Nicht zugestellte E-Mails").

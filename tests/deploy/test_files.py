@@ -131,7 +131,7 @@ def test_the_worker_serves_the_agreed_queues_and_stops_gracefully():
     argv = manage_argv(one(unit, "Service", "ExecStart"))
     assert argv == prodstack.WORKER_COMMAND  # make prod and the tests run the same worker
     options = dict(zip(argv[1::2], argv[2::2], strict=True))
-    assert options["--queue-name"].split(",") == ["mail", "default", "bulk"]
+    assert options["--queue-name"].split(",") == settings.TASK_QUEUES
     assert one(unit, "Service", "KillSignal") == "SIGTERM"
     assert int(one(unit, "Service", "TimeoutStopSec")) >= 30
 
