@@ -21,6 +21,16 @@ def _clear_cache():
 
 
 @pytest.fixture
+def taxonomy():
+    """Transactional tests start from an empty database: seed the municipalities and topics."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("smartregion.core.migrations.0002_seed_taxonomy_and_pages").seed(apps, None)
+
+
+@pytest.fixture
 def staff_editor(django_user_model):
     """A staff member in the Redaktion group, not a superuser, with a verified address."""
     from allauth.account.models import EmailAddress

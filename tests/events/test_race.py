@@ -7,25 +7,17 @@ constraint alone still lets exactly one person have the place.
 
 import logging
 import threading
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from events import services
 from events.models import Event, Registration
+from tests.concurrency import run_concurrently
 from tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("taxonomy")]
 
 R = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    """Transactional tests start from an empty database: seed the municipalities and topics."""
-    import_module("smartregion.core.migrations.0002_seed_taxonomy_and_pages").seed(apps, None)
 
 
 def _pending(event, count):
@@ -38,26 +30,8 @@ def _pending(event, count):
 
 
 def _run_concurrently(target, items):
-    barrier = threading.Barrier(len(items), timeout=10)
-    results, errors = {}, []
-
-    def work(item):
-        try:
-            barrier.wait()
-            results[item.pk] = target(item)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
-    assert errors == []
-    return results
+    """The results by the items' primary keys."""
+    return dict(zip((item.pk for item in items), run_concurrently(target, items), strict=True))
 
 
 def _confirm(registration):
