@@ -403,37 +403,54 @@ def membership_renew(*, membership: Membership, user) -> None:
 
 
 def memberships_expire() -> int:
+    """Mark active memberships past their end date expired (the seal's version bumped, the
+    change logged), each once: each row is locked and checked again, and a row another run
+    holds is skipped (that run expires it). Returns how many this run expired."""
     count = 0
     today = timezone.localdate()
-    for membership in Membership.objects.filter(status=M.ACTIVE, valid_until__lt=today):
-        membership.seal_version += 1
-        moderation.transition(
-            membership, M.EXPIRED, note="Gültigkeit abgelaufen", extra_fields=("seal_version",)
-        )
-        count += 1
+    due = Membership.objects.filter(status=M.ACTIVE, valid_until__lt=today)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            membership = due.filter(pk=pk).select_for_update(skip_locked=True).first()
+            if membership is None:
+                continue  # expired meanwhile, or another run holds it
+            membership.seal_version += 1
+            moderation.transition(
+                membership, M.EXPIRED, note="Gültigkeit abgelaufen", extra_fields=("seal_version",)
+            )
+            count += 1
     return count
 
 
 def memberships_send_reminders() -> int:
-    """Mail the managers once, 30 days (or less) before a membership ends."""
+    """Mail the managers once, 30 days (or less) before a membership ends. Each membership is
+    claimed with a conditional UPDATE before its mail is queued, so of two runs at the same time
+    only the one whose UPDATE changed the row sends. Returns how many this run reminded."""
     today = timezone.localdate()
     horizon = today + timedelta(days=settings.MEMBERSHIP_REMINDER_DAYS)
-    due = (
-        Membership.objects.filter(status=M.ACTIVE, valid_until__gte=today, valid_until__lte=horizon)
-        .exclude(reminder_sent_for=F("valid_until"))
-        .select_related("organisation")
-    )
+    due = Membership.objects.filter(
+        status=M.ACTIVE, valid_until__gte=today, valid_until__lte=horizon
+    ).exclude(reminder_sent_for=F("valid_until"))
     count = 0
-    for membership in due:
-        recipients = _manager_emails(membership.organisation)
-        if recipients:
-            mail.send_mail(
-                "members/email/membership_reminder",
-                to=recipients,
-                context={"membership": membership, "path": reverse("members:area")},
+    for membership in due.select_related("organisation"):
+        with transaction.atomic():
+            claimed = (
+                Membership.objects.filter(
+                    pk=membership.pk, status=M.ACTIVE, valid_until=membership.valid_until
+                )
+                .exclude(reminder_sent_for=membership.valid_until)
+                .update(reminder_sent_for=membership.valid_until)
             )
-        Membership.objects.filter(pk=membership.pk).update(reminder_sent_for=membership.valid_until)
-        count += 1
+            if not claimed:
+                continue  # another run reminded it, or it changed meanwhile
+            recipients = _manager_emails(membership.organisation)
+            if recipients:
+                mail.send_mail(
+                    "members/email/membership_reminder",
+                    to=recipients,
+                    context={"membership": membership, "path": reverse("members:area")},
+                )
+            count += 1
     return count
 
 
