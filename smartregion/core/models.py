@@ -156,3 +156,27 @@ class UndeliveredMail(models.Model):
             return None
         args_kwargs = self.task_result.args_kwargs
         return args_kwargs["kwargs"].get("payload") or (args_kwargs["args"] or [None])[0]
+
+
+class PeriodicRun(models.Model):
+    """The claim of one run of a periodic job (settings.PERIODIC_TASKS) for one time slot.
+
+    ``manage.py housekeeping`` may run on several hosts at the same moment (a timer on each);
+    whoever inserts the row for (job, slot) first enqueues the job, the others skip it
+    (``smartregion.core.periodic.claim``). Rows older than a week are pruned."""
+
+    job = models.CharField(_("Aufgabe"), max_length=200)
+    slot = models.DateTimeField(_("Zeitfenster ab"))
+    claimed_at = models.DateTimeField(_("übernommen am"), default=timezone.now, db_index=True)
+    host = models.CharField(_("Rechner"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        verbose_name = _("Lauf einer periodischen Aufgabe")
+        verbose_name_plural = _("Läufe periodischer Aufgaben")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

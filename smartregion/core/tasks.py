@@ -2,7 +2,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
 from smartregion.core.mail import (
@@ -84,15 +84,50 @@ def deliver_mail(
 @task
 def prune_task_results() -> None:
     """Drop finished task results (of every queue) older than a week, so the queue table stays
-    small and rendered mails are not kept longer than needed; and reports of undelivered mail
-    older than UNDELIVERED_KEPT_DAYS."""
+    small and rendered mails are not kept longer than needed; the claims of periodic runs
+    older than a week; and reports of undelivered mail older than UNDELIVERED_KEPT_DAYS."""
     from django.core.management import call_command
 
-    from smartregion.core.models import UndeliveredMail
+    from smartregion.core.models import PeriodicRun, UndeliveredMail
 
     call_command("prune_db_task_results", min_age_days=7, queue_name="*", verbosity=0)
-    cutoff = timezone.now() - timedelta(days=UNDELIVERED_KEPT_DAYS)
-    UndeliveredMail.objects.filter(last_attempt_at__lt=cutoff).delete()
+    now = timezone.now()
+    PeriodicRun.objects.filter(claimed_at__lt=now - timedelta(days=7)).delete()
+    UndeliveredMail.objects.filter(
+        last_attempt_at__lt=now - timedelta(days=UNDELIVERED_KEPT_DAYS)
+    ).delete()
+
+
+@task
+def requeue_stalled_tasks() -> int:
+    """Put tasks back into the queue whose worker was lost: a worker killed hard (SIGKILL, the
+    machine gone) leaves its task RUNNING for ever. A task running for longer than
+    TASK_STALLED_AFTER_SECONDS is set back to READY in one UPDATE, and a live worker takes it
+    again. At-least-once: a mail whose worker died after the SMTP server had accepted it, but
+    before the success was recorded, is sent a second time. Returns how many were re-queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - timedelta(seconds=settings.TASK_STALLED_AFTER_SECONDS)
+    count = (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=cutoff)
+        .update(status=TaskResultStatus.READY)
+    )
+    if count:
+        logger.warning(
+            "re-queued %d task(s) running for more than %d s (their worker was lost)",
+            count,
+            settings.TASK_STALLED_AFTER_SECONDS,
+        )
+    return count
+
+
+@task
+def clear_expired_sessions() -> None:
+    """Delete expired sessions from the database (Django's ``clearsessions``)."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
 
 
 @task

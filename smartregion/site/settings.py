@@ -5,6 +5,7 @@ Development works with nothing set. See README.md for the full table.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -348,18 +349,27 @@ HEALTHZ_MAX_TASK_AGE_SECONDS = (
     else None
 )
 
-# Periodic tasks, enqueued by `manage.py housekeeping` (cron/systemd timer; `make run` loops it).
-PERIODIC_TASKS = [
-    "smartregion.core.tasks.prune_task_results",
-    "smartregion.core.tasks.purge_stashed_images",
-    "blog.tasks.purge_unconfirmed_posts",
-    "members.tasks.membership_housekeeping",
-    "newsletter.tasks.purge_pending",
-    "newsletter.tasks.resume_stalled_campaigns",
-    "events.tasks.send_reminders",
-    "events.tasks.purge_unconfirmed_registrations",
-    "smartregion.search.tasks.refresh_vocabulary",
-]
+# Periodic tasks and their intervals, enqueued by `manage.py housekeeping` (a systemd timer on
+# every host, every 15 minutes; `make run` loops it). Each job runs once per clock-aligned slot of
+# its interval, whichever host claims the slot first (smartregion/core/periodic.py).
+PERIODIC_TASKS = {
+    "smartregion.core.tasks.requeue_stalled_tasks": timedelta(minutes=15),
+    "smartregion.core.tasks.prune_task_results": timedelta(hours=1),
+    "smartregion.core.tasks.purge_stashed_images": timedelta(hours=1),
+    "smartregion.core.tasks.clear_expired_sessions": timedelta(days=1),
+    "blog.tasks.purge_unconfirmed_posts": timedelta(hours=1),
+    "members.tasks.membership_housekeeping": timedelta(minutes=15),
+    "newsletter.tasks.purge_pending": timedelta(hours=1),
+    "newsletter.tasks.resume_stalled_campaigns": timedelta(minutes=15),
+    "events.tasks.send_reminders": timedelta(minutes=15),
+    "events.tasks.purge_unconfirmed_registrations": timedelta(hours=1),
+    "smartregion.search.tasks.refresh_vocabulary": timedelta(minutes=15),
+}
+# A task RUNNING for longer than this lost its worker (killed, machine gone) and is queued again
+# (smartregion.core.tasks.requeue_stalled_tasks). Far above the longest task: a mail takes
+# seconds (SMTP timeout 20 s per step), a newsletter batch of 200 mails a few minutes; a batch
+# that is still running when re-queued does no harm, two batches never send the same row.
+TASK_STALLED_AFTER_SECONDS = int(os.environ.get("TASK_STALLED_AFTER_SECONDS", "1800"))
 
 # Membership defaults (the network's exact rules are not fixed yet; see README).
 # Valid until 31 December of the year after approval; renewable in the last 60 days or after
