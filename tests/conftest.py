@@ -84,3 +84,12 @@ def smtp_server(settings):
     settings.MAILERS = server.mailers()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, logged in as staff log in: with TOTP (tests/staff.py)."""
+    from tests.staff import login_staff
+
+    login_staff(client, admin_user)
+    return client

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
     name = "smartregion.core"
     label = "smartregion"
     verbose_name = _("Website")
+
+    def ready(self) -> None:
+        from smartregion.core import staff  # noqa: F401  (connects the staff login signal)

@@ -25,6 +25,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """A whole number, 0 or more, from the environment (empty or unset: the default)."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more (got {value!r}).")
+    return int(value)
+
+
 DEV_SECRET_KEY = "dev-only-not-secret-5c1f0a1d6a2e4f7b9e3c8d2a1b0f9e8d7c6b5a4f"
 
 
@@ -81,12 +89,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # Proxies in front of the site that each append the address they saw to X-Forwarded-For
 # (nginx alone: 1). 0 means REMOTE_ADDR is the visitor (smartregion/core/ratelimit.py client_ip).
-_trusted_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
-if not (_trusted_proxy_count.isascii() and _trusted_proxy_count.isdigit()):
-    raise ImproperlyConfigured(
-        f"TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more (got {_trusted_proxy_count!r})."
-    )
-TRUSTED_PROXY_COUNT = int(_trusted_proxy_count)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "SMART REGION Emscher-Lippe"
@@ -130,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff accounts: TOTP before the admin, sessions with a fixed end (smartregion/core/staff.py).
+    "smartregion.core.staff.StaffAccountMiddleware",
 ]
 
 ROOT_URLCONF = "smartregion.site.urls"
@@ -322,6 +327,10 @@ X_FRAME_OPTIONS = "DENY"
 # A load balancer's plain-HTTP probe reaches /healthz (SecurityMiddleware matches the path
 # without its leading slash).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Visitors' sessions last SESSION_COOKIE_AGE (Django's two weeks); staff sessions end
+# STAFF_SESSION_AGE after login, however active (smartregion/core/staff.py).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+STAFF_SESSION_AGE = env_int("STAFF_SESSION_AGE", 60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

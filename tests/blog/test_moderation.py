@@ -20,6 +20,7 @@ from smartregion.core.models import ModerationLog
 from smartregion.core.signing import make_token
 from tests.blog.helpers import form_data, input_value, link_in, textarea_value
 from tests.factories import PostFactory, UserFactory, uploaded_image
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_preview_and_its_images_are_closed_to_the_public(client, make_post, who)
 
 def test_preview_is_open_to_the_redaktion(client, make_post, staff_editor):
     post = make_post("confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     page_url, cover_url, image_url = preview_urls(post)
 
     response = client.get(page_url)
@@ -124,7 +125,7 @@ def test_preview_is_open_to_the_redaktion(client, make_post, staff_editor):
 
 def test_preview_image_of_another_post_is_404(client, make_post, staff_editor):
     post, other = make_post("confirmed"), make_post("confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     other_image = other.images.get()
     assert client.get(f"/blog/vorschau/{post.pk}/bild/{other_image.pk}/").status_code == 404
 
@@ -150,7 +151,7 @@ def test_publish_action_as_staff_editor(
 ):
     time_machine.move_to(timezone.now(), tick=False)
     post = make_post("confirmed", gallery=1)
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     assert client.get(CHANGELIST).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(CHANGELIST, {"action": "publish", "_selected_action": [post.pk]})
@@ -213,7 +214,7 @@ def test_reject_two_posts_with_one_reason(
     time_machine.move_to(timezone.now(), tick=False)
     first, second = make_post("confirmed"), make_post("submitted")
     untouched = make_post("confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
 
     page, response = reject_through_admin(
         client, [first, second], django_capture_on_commit_callbacks
@@ -247,7 +248,7 @@ def test_reject_without_reason_asks_again(
     client, make_post, staff_editor, django_capture_on_commit_callbacks, mailoutbox
 ):
     post = make_post("confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     _, response = reject_through_admin(
         client, [post], django_capture_on_commit_callbacks, reason=""
     )
@@ -263,7 +264,7 @@ def rejected_with_link(
     client, make_post, staff_editor, site_url, django_capture_on_commit_callbacks, mailoutbox
 ):
     post = make_post("confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     reject_through_admin(client, [post], django_capture_on_commit_callbacks)
     client.logout()
     path = link_in(mailoutbox[0].body, site_url, r"/blog/ueberarbeiten/[^/\s]+/")
@@ -382,7 +383,7 @@ def test_withdrawing_a_published_post_takes_it_and_its_images_offline(
     assert all(path.is_file() for path in public_files)
     assert post.title in client.get("/blog/").content.decode()
 
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [post.pk]})
     assert response.status_code == 302
@@ -407,7 +408,7 @@ def test_withdraw_action_leaves_unpublished_posts_alone(
     client, make_post, staff_editor, django_capture_on_commit_callbacks
 ):
     post = make_post("confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [post.pk]})
     post.refresh_from_db()
@@ -419,7 +420,7 @@ def test_rejecting_a_published_post_removes_its_public_images(
 ):
     post = make_post("published")
     public_files = rendition_paths(post)
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     reject_through_admin(client, [post], django_capture_on_commit_callbacks)
     post.refresh_from_db()
     assert post.status == Post.Status.REJECTED
@@ -509,7 +510,7 @@ def test_admin_index_shows_what_waits_for_the_redaktion(client, make_post, staff
     Report.objects.create(post=published, reason="Offen")
     Report.objects.create(post=published, reason="Erledigt", resolved_at=timezone.now())
 
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.get("/admin/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -534,7 +535,7 @@ def test_moderation_queues_template_tag(make_post):
 def test_staff_editor_resolves_reports_in_the_admin(client, make_post, staff_editor):
     post = make_post("published")
     report = Report.objects.create(post=post, reason="Falsche Kommune")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.post(
         "/admin/blog/report/", {"action": "resolve", "_selected_action": [report.pk]}
     )
@@ -548,7 +549,7 @@ def test_staff_editor_resolves_reports_in_the_admin(client, make_post, staff_edi
 
 def test_staff_editor_sees_the_history_on_the_change_page(client, make_post, staff_editor):
     post = make_post("rejected")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.get(f"/admin/blog/post/{post.pk}/change/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from blog.models import Post
 from smartregion.core.models import Municipality, Topic
 from tests.factories import PostFactory
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -561,7 +562,7 @@ def test_post_without_video_keeps_frames_closed(client):
 
 def test_preview_of_a_video_post_allows_the_player_too(client, staff_editor):
     post = PostFactory(video_url=VIMEO, status="confirmed")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.get(f"/blog/vorschau/{post.pk}/")
     assert csp(response)["frame-src"] == ["'self'", "https://player.vimeo.com"]
 

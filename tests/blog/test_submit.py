@@ -29,6 +29,7 @@ from tests.blog.helpers import (
     with_files,
 )
 from tests.factories import PostFactory, UserFactory, image_bytes, uploaded_image
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_whole_path_from_the_form_to_the_published_post(
     assert f"{site_url}/admin/blog/post/{post.pk}/change/" in editors.body
 
     # The Redaktion publishes through the admin action.
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/blog/post/", {"action": "publish", "_selected_action": [post.pk]}

@@ -14,6 +14,7 @@ from events import services
 from events.models import Event, Registration
 from smartregion.core.models import ModerationLog, Municipality, Topic
 from tests.factories import EventFactory, UserFactory
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ R = Registration.Status
 
 @pytest.fixture
 def editor(client, staff_editor):
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     return staff_editor
 
 
@@ -320,7 +321,7 @@ def test_csv_export_needs_the_permission(client, django_user_model):
         email="praktikum@example.org", password="pw", is_staff=True
     )
     staff.user_permissions.add(Permission.objects.get(codename="view_event"))
-    client.force_login(staff)
+    login_staff(client, staff)
     assert client.get(url).status_code == 403
     assert (
         client.get(reverse("admin:events_event_participants", args=[event.pk])).status_code == 403

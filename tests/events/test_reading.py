@@ -12,6 +12,7 @@ from events.models import Event
 from smartregion.core.models import Municipality, Topic
 from tests.factories import EventFactory
 from tests.members.helpers import member
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -263,7 +264,7 @@ def test_staff_event_shows_the_network_as_organiser(client):
 def test_unpublished_events_are_not_found_except_for_the_redaktion(client, staff_editor, status):
     event = EventFactory(status=status)
     assert client.get(event.get_absolute_url()).status_code == 404
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.get(event.get_absolute_url())
     assert response.status_code == 200
     assert "Vorschau für die Redaktion" in response.content.decode()

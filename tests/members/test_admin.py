@@ -11,6 +11,7 @@ from members import services
 from members.models import Application, ApplicationMessage, Membership, Organisation
 from smartregion.core.models import Municipality, Topic
 from tests.members.helpers import logo_upload, member, verified_user
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def _application(name="Lippeauen Robotik GmbH", status="submitted", email=None):
 def test_redaktion_can_open_every_members_page(client, staff_editor):
     application = _application()
     organisation = member()
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     for url in (
         reverse("admin:members_application_changelist"),
         reverse("admin:members_application_change", args=[application.pk]),
@@ -58,7 +59,7 @@ def test_admin_index_counts_applications_waiting_for_the_redaktion(client, staff
     _application("Zwei GmbH", status="in_review")
     _application("Drei GmbH", status="question")
     _application("Vier GmbH", status="approved")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     html = client.get(reverse("admin:index")).content.decode()
     assert "Mitgliedsanträge zur Prüfung" in html
     start = html.index("Mitgliedsanträge zur Prüfung")
@@ -79,7 +80,7 @@ def test_change_page_shows_declared_criteria_read_only_and_saves_checklist_and_n
     ApplicationMessage.objects.create(
         application=application, author=staff_editor, from_staff=True, text="Eine frühere Frage"
     )
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     url = reverse("admin:members_application_change", args=[application.pk])
     html = client.get(url).content.decode()
     assert 'name="check_region"' in html and 'name="internal_notes"' in html
@@ -111,7 +112,7 @@ def test_bulk_actions_start_review_and_approve(
     client, staff_editor, django_capture_on_commit_callbacks, mailoutbox
 ):
     first, second = _application("Eins GmbH"), _application("Zwei GmbH")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     changelist = reverse("admin:members_application_changelist")
     client.post(changelist, {"action": "start_review", "_selected_action": [first.pk, second.pk]})
     assert set(Application.objects.values_list("status", flat=True)) == {"in_review"}
@@ -127,7 +128,7 @@ def test_ask_and_reject_actions_need_a_text_on_an_intermediate_page(
     client, staff_editor, django_capture_on_commit_callbacks, mailoutbox
 ):
     application = _application()
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     changelist = reverse("admin:members_application_changelist")
     page = client.post(changelist, {"action": "ask", "_selected_action": [application.pk]})
     assert page.status_code == 200 and "Ihre Frage" in page.content.decode()
@@ -170,7 +171,7 @@ def test_ask_and_reject_actions_need_a_text_on_an_intermediate_page(
 
 def test_decided_applications_cannot_be_decided_again(client, staff_editor):
     application = _application(status="rejected")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.post(
         reverse("admin:members_application_decide", args=[application.pk, "approve"]), follow=True
     )
@@ -188,7 +189,7 @@ def test_decided_applications_cannot_be_decided_again(client, staff_editor):
 def test_change_page_warns_when_the_organisation_exists_already(client, staff_editor):
     member("Lippeauen Robotik GmbH")
     application = _application()
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     html = client.get(
         reverse("admin:members_application_change", args=[application.pk])
     ).content.decode()
@@ -200,7 +201,7 @@ def test_staff_without_permission_cannot_decide(client, django_user_model):
     staff = django_user_model.objects.create_user(
         email="technik@example.org", password="x", is_staff=True
     )
-    client.force_login(staff)
+    login_staff(client, staff)
     response = client.post(
         reverse("admin:members_application_decide", args=[application.pk, "approve"])
     )
@@ -212,7 +213,7 @@ def test_staff_without_permission_cannot_decide(client, django_user_model):
 def test_history_shows_who_decided_and_when(client, staff_editor):
     application = _application()
     services.application_start_review(application=application, actor=staff_editor)
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     html = client.get(
         reverse("admin:members_application_change", args=[application.pk])
     ).content.decode()
@@ -245,7 +246,7 @@ def _organisation_form(**overrides):
 
 
 def test_staff_create_a_founding_member_directly_with_logo(client, staff_editor):
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.post(
         reverse("admin:members_organisation_add"), _organisation_form(logo=logo_upload())
     )
@@ -258,7 +259,7 @@ def test_staff_create_a_founding_member_directly_with_logo(client, staff_editor)
 
 
 def test_admin_logo_upload_refuses_svg(client, staff_editor):
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     svg = SimpleUploadedFile(
         "logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml"
     )
@@ -270,7 +271,7 @@ def test_admin_logo_upload_refuses_svg(client, staff_editor):
 def test_saving_a_founding_member_again_does_not_touch_its_membership(client, staff_editor):
     organisation = member("Stadt Datteln", city="datteln", kind="public", founding=True)
     version = organisation.membership.seal_version
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     client.post(
         reverse("admin:members_organisation_change", args=[organisation.pk]),
         _organisation_form(
@@ -290,7 +291,7 @@ def test_saving_a_founding_member_again_does_not_touch_its_membership(client, st
 
 def test_ambassadors_are_marked_by_action(client, staff_editor):
     organisation = member()
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     client.post(
         reverse("admin:members_organisation_changelist"),
         {"action": "make_ambassador", "_selected_action": [organisation.pk]},
@@ -307,7 +308,7 @@ def test_ambassadors_are_marked_by_action(client, staff_editor):
 
 def test_make_founding_action(client, staff_editor):
     organisation = member("Hochschule Ruhr West", city="bottrop", kind="research")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     client.post(
         reverse("admin:members_organisation_changelist"),
         {"action": "make_founding", "_selected_action": [organisation.pk]},
@@ -328,7 +329,7 @@ def test_staff_extend_an_expired_membership_which_becomes_active_again(client, s
         services.memberships_expire()
         membership.refresh_from_db()
         version = membership.seal_version
-        client.force_login(staff_editor)
+        login_staff(client, staff_editor)
         response = client.post(
             reverse("admin:members_membership_change", args=[membership.pk]),
             {"member_since": "2024-01-01", "valid_from": "2024-01-01", "valid_until": "2026-12-31"},
@@ -341,7 +342,7 @@ def test_staff_extend_an_expired_membership_which_becomes_active_again(client, s
 
 def test_membership_admin_offers_downloads_and_verification(client, staff_editor):
     membership = member().membership
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     html = client.get(
         reverse("admin:members_membership_change", args=[membership.pk])
     ).content.decode()

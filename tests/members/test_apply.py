@@ -16,6 +16,7 @@ from members.models import Application, Membership, Organisation
 from smartregion.core.models import ModerationLog
 from tests.blog.helpers import field_errors, input_value, textarea_value
 from tests.members.helpers import application_data, logo_upload, member, path_in, verified_user
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 APPLY = "/mitglieder/bewerben/"
@@ -282,7 +283,7 @@ def test_application_question_answer_approval_seal_and_verification(
     mailoutbox.clear()
 
     # 2. The Redaktion asks a question: mail with a link to the applicant's page.
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         _admin_decide(client, application, "ask", "Welche Kunden haben Sie in der Region?")
     application.refresh_from_db()
@@ -311,7 +312,7 @@ def test_application_question_answer_approval_seal_and_verification(
     mailoutbox.clear()
 
     # 4. Approval: organisation, membership, manager, mail; each decision is logged.
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         _admin_decide(client, application, "approve")
     application.refresh_from_db()
@@ -374,7 +375,7 @@ def test_rejection_with_reason_mails_the_applicant(
     client.post(APPLY, application_data())
     application = Application.objects.get()
     mailoutbox.clear()
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         _admin_decide(client, application, "reject", "Kein Sitz in der Region.")
     application.refresh_from_db()
@@ -425,7 +426,7 @@ def test_applicant_logo_is_visible_to_applicant_and_staff_only(client, staff_edi
     url = reverse("members:application_logo", args=[Application.objects.get().pk])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     assert client.get(url).status_code == 200
     client.logout()
     assert client.get(url).status_code == 302

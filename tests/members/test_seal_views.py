@@ -15,6 +15,7 @@ from PIL import Image
 
 from members import seal, services
 from tests.members.helpers import member, verified_user
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def test_staff_with_members_permission_get_every_download_even_when_revoked(
     client, staff_editor, membership
 ):
     services.membership_revoke(membership=membership, actor=staff_editor, reason="Test")
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     for url in _urls(membership):
         assert client.get(url).status_code == 200, url
 
@@ -235,10 +236,10 @@ def test_staff_without_members_permission_get_403(client, membership, django_use
     staff = django_user_model.objects.create_user(
         email="technik@example.org", password="x", is_staff=True
     )
-    client.force_login(staff)
+    login_staff(client, staff)
     assert client.get(_urls(membership)[0]).status_code == 403
     staff.user_permissions.add(Permission.objects.get(codename="view_membership"))
-    client.force_login(django_user_model.objects.get(pk=staff.pk))
+    login_staff(client, django_user_model.objects.get(pk=staff.pk))
     assert client.get(_urls(membership)[0]).status_code == 200
 
 
@@ -253,7 +254,7 @@ def test_manager_of_another_organisation_gets_403(client, membership):
 def test_revocation_stops_downloads_and_the_page_says_widerrufen(
     client, manager, membership, staff_editor, django_capture_on_commit_callbacks, mailoutbox
 ):
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:members_membership_changelist"),
@@ -282,7 +283,7 @@ def test_revocation_stops_downloads_and_the_page_says_widerrufen(
 
 
 def test_revoke_action_asks_for_a_reason_first(client, membership, staff_editor):
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     response = client.post(
         reverse("admin:members_membership_changelist"),
         {"action": "revoke", "_selected_action": [membership.pk]},

@@ -18,6 +18,7 @@ from tests.factories import (
     SubscriberFactory,
     UserFactory,
 )
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ SUBSCRIBERS = "/admin/newsletter/subscriber/"
 
 @pytest.fixture
 def editor_client(client, staff_editor):
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     return client
 
 
@@ -92,7 +93,7 @@ def test_preview_shows_the_mail_in_the_browser(editor_client):
 
 def test_preview_needs_the_permission(client):
     user = UserFactory(is_staff=True)
-    client.force_login(user)
+    login_staff(client, user)
     campaign = CampaignFactory()
     assert client.get(f"{CAMPAIGNS}{campaign.pk}/vorschau/").status_code == 403
 
@@ -158,7 +159,7 @@ def test_only_who_may_send_can_send(client, run_tasks):
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_campaign", "change_campaign"])
     )
-    client.force_login(user)
+    login_staff(client, user)
     SubscriberFactory()
     campaign = CampaignFactory()
     with run_tasks():
@@ -240,7 +241,7 @@ def test_staff_without_the_permission_cannot_export(client):
     from django.contrib.auth.models import Permission
 
     user.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
-    client.force_login(user)
+    login_staff(client, user)
     SubscriberFactory()
     assert client.get(SUBSCRIBERS).status_code == 200
     assert client.get(SUBSCRIBERS + "export/").status_code == 403

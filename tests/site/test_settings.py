@@ -202,3 +202,26 @@ def test_file_backend_writes_mail_to_the_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     files = list(tmp_path.iterdir())
     assert len(files) == 1 and "Betreff" in files[0].read_text()
+
+
+def test_session_ages_default_to_two_weeks_for_visitors_and_eight_hours_for_staff():
+    result = _settings_value("s.SESSION_COOKIE_AGE, s.STAFF_SESSION_AGE")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1209600 28800"
+
+
+def test_session_ages_are_read_from_the_environment():
+    result = _settings_value(
+        "s.SESSION_COOKIE_AGE, s.STAFF_SESSION_AGE",
+        SESSION_COOKIE_AGE="86400",
+        STAFF_SESSION_AGE="3600",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "86400 3600"
+
+
+@pytest.mark.parametrize("value", ["8h", "-1", "1.5"])
+def test_refuses_a_staff_session_age_that_is_no_whole_number(value):
+    result = _settings_value("s.STAFF_SESSION_AGE", STAFF_SESSION_AGE=value)
+    assert result.returncode != 0
+    assert f"STAFF_SESSION_AGE must be a whole number, 0 or more (got {value!r})" in result.stderr

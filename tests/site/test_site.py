@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from smartregion.core.models import Municipality, Page, Topic
+from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_redaktion_group_exists_with_content_permissions():
 
 def test_editor_without_superuser_can_edit_pages_in_admin(client, staff_editor):
     assert not staff_editor.is_superuser
-    client.force_login(staff_editor)
+    login_staff(client, staff_editor)
     page = Page.objects.get(slug="impressum")
     url = reverse("admin:smartregion_page_change", args=[page.pk])
     assert client.get(url).status_code == 200
@@ -159,7 +160,7 @@ def test_editor_without_superuser_can_edit_pages_in_admin(client, staff_editor):
 
 
 def test_admin_is_german_and_branded(client, admin_user):
-    client.force_login(admin_user)
+    login_staff(client, admin_user)
     html = client.get(reverse("admin:index")).content.decode()
     assert "SMART REGION Emscher-Lippe · Redaktion" in html
     assert 'lang="de"' in html
