@@ -260,16 +260,19 @@ def report_undelivered(
     attempts: int,
     first_attempt_at: datetime,
     task_result_id: str | None = None,
+    reason: str | None = None,
 ):
     """Record a mail given up on, for the admin: who, what subject, why; not the body (it stays
-    only in the task result, while that is kept, so that staff can send it again)."""
+    only in the task result, while that is kept, so that staff can send it again). The reason
+    follows from the error unless given."""
     from smartregion.core.models import UndeliveredMail
 
-    reason = (
-        UndeliveredMail.Reason.EXPIRED
-        if is_temporary_failure(error)
-        else UndeliveredMail.Reason.REFUSED
-    )
+    if reason is None:
+        reason = (
+            UndeliveredMail.Reason.EXPIRED
+            if is_temporary_failure(error)
+            else UndeliveredMail.Reason.REFUSED
+        )
     return UndeliveredMail.objects.create(
         recipients=[address.lower() for address in mail.to],
         subject=mail.subject[:300],

@@ -124,6 +124,7 @@ class UndeliveredMail(models.Model):
     class Reason(models.TextChoices):
         REFUSED = "refused", _("dauerhaft abgelehnt")
         EXPIRED = "expired", _("Mailserver zu lange nicht erreichbar")
+        WORKER_LOST = "lost", _("Versand mehrfach abgebrochen")
 
     recipients = ArrayField(models.CharField(max_length=320), verbose_name=_("Empfänger"))
     subject = models.CharField(_("Betreff"), max_length=300)

@@ -98,21 +98,31 @@ def prune_task_results() -> None:
     ).delete()
 
 
+class WorkerLost(Exception):
+    """A task's worker was lost (killed, machine gone) too often while running it."""
+
+
 @task
 def requeue_stalled_tasks() -> int:
     """Put tasks back into the queue whose worker was lost: a worker killed hard (SIGKILL, the
     machine gone) leaves its task RUNNING for ever. A task running for longer than
     TASK_STALLED_AFTER_SECONDS is set back to READY in one UPDATE, and a live worker takes it
     again. At-least-once: a mail whose worker died after the SMTP server had accepted it, but
-    before the success was recorded, is sent a second time. Returns how many were re-queued."""
+    before the success was recorded, is sent a second time. A task that TASK_MAX_LOST_WORKERS
+    workers were lost on (one that kills its worker, say by running out of memory) fails
+    instead; a mail among them is reported as undelivered. Returns how many were re-queued."""
+    from django.db import transaction
+    from django.db.models import F, Func, IntegerField
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - timedelta(seconds=settings.TASK_STALLED_AFTER_SECONDS)
-    count = (
-        DBTaskResult.objects.running()
-        .filter(started_at__lt=cutoff)
-        .update(status=TaskResultStatus.READY)
-    )
+    stalled = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
+    tries = Func(F("worker_ids"), function="jsonb_array_length", output_field=IntegerField())
+    with transaction.atomic():
+        hopeless = stalled.alias(tries=tries).filter(tries__gte=settings.TASK_MAX_LOST_WORKERS)
+        for result in hopeless.select_for_update(skip_locked=True):
+            _give_up_on(result)
+        count = stalled.update(status=TaskResultStatus.READY)
     if count:
         logger.warning(
             "re-queued %d task(s) running for more than %d s (their worker was lost)",
@@ -120,6 +130,26 @@ def requeue_stalled_tasks() -> int:
             settings.TASK_STALLED_AFTER_SECONDS,
         )
     return count
+
+
+def _give_up_on(result) -> None:
+    from smartregion.core.models import UndeliveredMail
+
+    error = WorkerLost(f"{len(result.worker_ids)} workers were lost while running this task")
+    result.set_failed(error)
+    logger.error("task %s (%s) failed: %s", result.id, result.task_path, error)
+    if result.task_path == deliver_mail.module_path:
+        kwargs = result.args_kwargs["kwargs"]
+        payload = kwargs.get("payload") or result.args_kwargs["args"][0]
+        first = kwargs.get("first_attempt_at")
+        report_undelivered(
+            RenderedMail.from_payload(payload),
+            error,
+            attempts=kwargs.get("attempt", 1),
+            first_attempt_at=datetime.fromisoformat(first) if first else result.enqueued_at,
+            task_result_id=str(result.id),
+            reason=UndeliveredMail.Reason.WORKER_LOST,
+        )
 
 
 @task

@@ -379,6 +379,9 @@ PERIODIC_TASKS = {
 # seconds (SMTP timeout 20 s per step), a newsletter batch of 200 mails a few minutes; a batch
 # that is still running when re-queued does no harm, two batches never send the same row.
 TASK_STALLED_AFTER_SECONDS = int(os.environ.get("TASK_STALLED_AFTER_SECONDS", "1800"))
+# A task that this many workers were lost on is not queued again but failed (a mail: reported
+# as undelivered): it is likely what kills them.
+TASK_MAX_LOST_WORKERS = 3
 
 # Membership defaults (the network's exact rules are not fixed yet; see README).
 # Valid until 31 December of the year after approval; renewable in the last 60 days or after

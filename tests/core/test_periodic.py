@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from smartregion.core import mail, periodic, tasks
-from smartregion.core.models import PeriodicRun
+from smartregion.core.models import PeriodicRun, UndeliveredMail
 from tests.concurrency import run_concurrently
 from tests.tasks import run_until_idle
 
@@ -163,3 +163,38 @@ def test_a_mail_task_of_a_killed_worker_is_queued_again_and_delivered_a_recent_o
     assert "re-queued 1 task(s) running for more than 600 s" in caplog.text
     requeue = DBTaskResult.objects.get(task_path=tasks.requeue_stalled_tasks.module_path)
     assert requeue.return_value == 1
+
+
+def test_a_mail_task_that_three_workers_were_lost_on_fails_and_is_reported_undelivered(
+    db_tasks, smtp_server, settings, caplog
+):
+    settings.TASK_STALLED_AFTER_SECONDS = 600
+    smtp_server.start()
+    long_ago = timezone.now() - timedelta(seconds=601)
+    mail.send_mail(
+        "email/test_message", to="poison@example.org", context={"name": "A", "path": "/"}
+    )
+    mail.send_mail("email/test_message", to="twice@example.org", context={"name": "B", "path": "/"})
+    poison, twice = DBTaskResult.objects.order_by("enqueued_at")
+    DBTaskResult.objects.filter(pk=poison.pk).update(
+        status="RUNNING", started_at=long_ago, worker_ids=["w1", "w2", "w3"]
+    )
+    DBTaskResult.objects.filter(pk=twice.pk).update(
+        status="RUNNING", started_at=long_ago, worker_ids=["w1", "w2"]
+    )
+    caplog.set_level(logging.WARNING, logger="smartregion.core.tasks")
+
+    tasks.requeue_stalled_tasks.enqueue()
+    run_until_idle()
+
+    # The third lost worker ends it; the one lost twice is tried once more and delivered.
+    assert [m["To"] for m in smtp_server.messages] == ["twice@example.org"]
+    poison.refresh_from_db()
+    assert poison.status == "FAILED"
+    assert poison.exception_class_path == "smartregion.core.tasks.WorkerLost"
+    report = UndeliveredMail.objects.get()
+    assert report.recipients == ["poison@example.org"]
+    assert report.reason == UndeliveredMail.Reason.WORKER_LOST
+    assert report.task_result_id == poison.pk  # "Erneut senden" in the admin can still send it
+    assert "3 workers were lost while running this task" in caplog.text
+    assert "re-queued 1 task(s)" in caplog.text
