@@ -4,7 +4,7 @@ It runs what the deployment files in ``deploy/`` describe, with DEBUG off:
 
 * the project's own PostgreSQL (``smartregion/site/devdb.py``) in its own cluster folder, so it can
   be stopped without touching the development/test cluster in ``var/pg``;
-* ``migrate``, ``createcachetable`` and ``collectstatic`` as an upgrade does;
+* ``migrate`` and ``collectstatic`` as an upgrade does;
 * a self-signed certificate (openssl) for localhost and 127.0.0.1;
 * Debian's nginx with ``deploy/nginx/smartregion.conf``, rendered: only the host name, ports,
   certificate paths, ``MEDIA_ROOT`` and gunicorn's address are replaced (``NGINX_REPLACEMENTS``);
@@ -394,9 +394,8 @@ class Stack:
         say(f"PostgreSQL in {c.pg_dir}")
         self.start_database()
         self.make_certificate()
-        say("migrate, createcachetable, collectstatic")
+        say("migrate, collectstatic")
         self.manage("migrate", "--noinput")
-        self.manage("createcachetable")
         self.manage("collectstatic", "--noinput")
         self.write_nginx_config()
         test = subprocess.run(self.nginx_command("-t"), capture_output=True, text=True)
