@@ -80,10 +80,16 @@ class StaffAccountMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if is_staff_account(user):
-            pin_session_expiry(request.session)
-            if self._needs_totp(request.path) and not has_totp(user):
-                return self._to_activation(request)
+        if user.is_authenticated:
+            in_admin = self._needs_totp(request.path)
+            # The group query only where it decides something: on admin pages. Elsewhere a
+            # Redaktion member's session is known by the end fixed at login.
+            if user.is_staff or user.is_superuser or (in_admin and is_staff_account(user)):
+                pin_session_expiry(request.session)
+                if in_admin and not has_totp(user):
+                    return self._to_activation(request)
+            elif SESSION_ENDS_KEY in request.session:
+                pin_session_expiry(request.session)
         return self.get_response(request)
 
     @staticmethod
