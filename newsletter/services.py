@@ -7,7 +7,8 @@ The first ``send_campaign`` task (queue "bulk", low priority) creates one ``Deli
 recipient, in the same transaction that moves the campaign from "scheduled" to "sending"; the
 unique constraint (campaign, subscriber) means a row is never added twice. Each task then sends
 one batch of at most ``BATCH_SIZE`` pending rows over one SMTP connection and, if rows are still
-pending, enqueues the next batch as a new task. Between two batches the worker takes any waiting
+pending, enqueues the next batch as a new task. ``CAMPAIGN_SEND_CHAINS`` such chains start
+at once, so that several workers send in parallel. Between two batches the worker takes any waiting
 task of higher priority first, so a confirmation mail (queue "mail") never waits for a whole
 campaign. Each row is locked on its own (``SELECT … FOR UPDATE SKIP LOCKED``), sent, and marked
 sent or failed in that same transaction, which commits right after the SMTP server accepted the
@@ -39,6 +40,7 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -223,7 +225,10 @@ def campaign_schedule(*, campaign: Campaign) -> bool:
         locked.status = C.SCHEDULED
         locked.progress_at = timezone.now()
         locked.save(update_fields=["status", "progress_at"])
-        transaction.on_commit(partial(tasks.send_campaign.enqueue, campaign.pk))
+        # CAMPAIGN_SEND_CHAINS chains of batches, so that as many workers (on any machines) send
+        # at once; the row locks keep them from sending a row twice.
+        for _chain in range(settings.CAMPAIGN_SEND_CHAINS):
+            transaction.on_commit(partial(tasks.send_campaign.enqueue, campaign.pk))
     campaign.status = locked.status
     return True
 

@@ -305,6 +305,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TAS
 # then reported in the admin ("Nicht zugestellte E-Mails").
 MAIL_RETRY_HOURS = float(os.environ.get("MAIL_RETRY_HOURS", "24"))
 MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+# A newsletter is sent by this many chains of batch tasks at once: as many task workers (on any
+# machines) can send it in parallel. Each row is sent once whatever the number.
+CAMPAIGN_SEND_CHAINS = env_int("CAMPAIGN_SEND_CHAINS", 2) or 1
 
 # Security baseline. CSP without inline script or style; frames from nowhere.
 SECURE_CSP = {

@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from newsletter import services, tasks
 from newsletter.models import Campaign, ConsentText, Delivery
 from smartregion.core.tasks import PRIORITY_BULK
+from tests.concurrency import run_concurrently
 from tests.factories import CampaignFactory, SubscriberFactory
 from tests.tasks import run_until_idle, run_worker, waiting
 
@@ -20,6 +21,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _small_batches(monkeypatch):
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
+
+
+@pytest.fixture(autouse=True)
+def _one_chain(settings):
+    """The tests below follow one chain of batches task by task (several: the last test)."""
+    settings.CAMPAIGN_SEND_CHAINS = 1
 
 
 def schedule(campaign):
@@ -86,3 +93,31 @@ def test_a_confirmation_waits_for_one_batch_at_most_not_for_the_campaign(db_task
     order = [m["To"] for m in smtp_server.messages]
     assert len(order) == 7
     assert order.index("neu@example.org") == 2
+
+
+def test_two_chains_on_two_workers_at_once_send_each_mail_exactly_once(
+    db_tasks, smtp_server, settings
+):
+    """CAMPAIGN_SEND_CHAINS=2: two workers (threads with their own connections, as on two
+    machines) run the two chains at the same time; each subscriber gets the mail once."""
+    settings.CAMPAIGN_SEND_CHAINS = 2
+    smtp_server.start()
+    subscribers = SubscriberFactory.create_batch(40)
+    campaign = schedule(CampaignFactory())
+    first = list(waiting().filter(task_path=tasks.send_campaign.module_path))
+    assert len(first) == 2  # two chains start
+
+    from smartregion.core.tasks import batch_worker
+
+    run_concurrently(lambda name: batch_worker(name).run(), ["machine-1", "machine-2"])
+    run_until_idle()  # whatever one worker left when the other's chain ended
+
+    assert Counter(m["To"] for m in smtp_server.messages) == {s.email: 1 for s in subscribers}
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.sent_count) == ("sent", 40)
+    workers = Counter(
+        worker
+        for result in DBTaskResult.objects.filter(task_path=tasks.send_campaign.module_path)
+        for worker in result.worker_ids
+    )
+    assert {"machine-1", "machine-2"} <= set(workers), workers  # both sent batches
