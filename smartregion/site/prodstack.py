@@ -10,6 +10,10 @@ It runs what the deployment files in ``deploy/`` describe, with DEBUG off:
   certificate paths, ``MEDIA_ROOT`` and gunicorn's address are replaced (``NGINX_REPLACEMENTS``);
 * gunicorn with ``deploy/gunicorn.conf.py``, one task worker with the systemd unit's command line
   and ``manage.py housekeeping`` every few minutes (the timer's job);
+* or, for several machines (``app_instances``, ``task_workers``): that many gunicorn instances
+  behind the one nginx as load balancer and that many workers, each with folders of its own as if
+  on its own machine, and ``/media/`` proxied to an S3 bucket (``media_proxy``) instead of a
+  folder;
 * when no SMTP server is configured (``EMAIL_HOST`` unset), a local aiosmtpd sink on
   127.0.0.1:1025 that appends every mail to ``var/prod/mail.log``.
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import grp
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -44,6 +49,7 @@ from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NGINX_TEMPLATE = BASE_DIR / "deploy" / "nginx" / "smartregion.conf"
+NGINX_MEDIA_S3 = BASE_DIR / "deploy" / "nginx" / "media-s3.conf"
 GUNICORN_CONF = BASE_DIR / "deploy" / "gunicorn.conf.py"
 WORKER_COMMAND = ["db_worker", "--queue-name", "mail,default,bulk", "--interval", "1"]
 
@@ -79,6 +85,16 @@ class StackConfig:
     fresh_database: bool = False  # remove the cluster first (the tests)
     log_to_files: bool = False  # children's output into root/log/*.log instead of the terminal
     env: dict[str, str] = field(default_factory=dict)  # added last, overriding
+    # Several machines: gunicorn instances behind nginx as load balancer, task workers. Each gets
+    # folders of its own (root/machines/NAME), as on a machine of its own.
+    app_instances: int = 1
+    task_workers: int = 1
+    # /media/ proxied to this URL (the media bucket, e.g. http://127.0.0.1:9000/media/) with
+    # deploy/nginx/media-s3.conf, instead of served from MEDIA_ROOT.
+    media_proxy: str | None = None
+    # Tests only: one extra HTTPS port per app instance that reaches that instance alone, so a
+    # test can choose the machine a request lands on.
+    pinned_ports: bool = False
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -138,10 +154,17 @@ def find_nginx() -> str:
 
 def render_nginx_site(
     template: str, *, host: str, https_port: int, http_port: int, cert: Path, key: Path,
-    media_root: Path, app_address: str,
+    media_root: Path, app_address: str | list[str], media_proxy: str | None = None,
+    media_s3_template: str | None = None,
 ) -> str:  # fmt: skip
     """The site file with this machine's values. Each replaced text must be in the template, so a
-    changed template fails here loudly instead of rendering a half-local configuration."""
+    changed template fails here loudly instead of rendering a half-local configuration.
+
+    ``app_address`` may be a list: the upstream then balances over all of them. With
+    ``media_proxy`` the local ``location /media/`` block is replaced by the one of
+    ``deploy/nginx/media-s3.conf`` with that bucket URL (object storage)."""
+    addresses = [app_address] if isinstance(app_address, str) else list(app_address)
+    upstream = "\n    ".join(f"server {address};" for address in addresses)
     replacements = [
         ("listen 80;", f"listen {host}:{http_port};"),
         ("listen [::]:80;", "# (no IPv6 listener on this machine)"),
@@ -151,7 +174,7 @@ def render_nginx_site(
         ("/etc/letsencrypt/live/smartregion-emscher-lippe.de/fullchain.pem", str(cert)),
         ("/etc/letsencrypt/live/smartregion-emscher-lippe.de/privkey.pem", str(key)),
         ("alias /srv/smartregion/media/;", f"alias {media_root}/;"),
-        ("server 127.0.0.1:8000;", f"server {app_address};"),
+        ("server 127.0.0.1:8000;", upstream),
         ("return 301 https://$host$request_uri;", f"return 301 https://$host:{https_port}$request_uri;"),
     ]  # fmt: skip
     text = template
@@ -159,7 +182,61 @@ def render_nginx_site(
         if old not in text:
             raise StackError(f"{NGINX_TEMPLATE}: expected {old!r} in the template")
         text = text.replace(old, new)
+    if media_proxy:
+        text = _replace_media_location(
+            text, media_s3_template or NGINX_MEDIA_S3.read_text(), media_proxy
+        )
     return text
+
+
+MEDIA_LOCATION = re.compile(r"^    location /media/ \{\n.*?^    \}\n", re.MULTILINE | re.DOTALL)
+
+
+def _replace_media_location(site: str, s3_template: str, bucket_url: str) -> str:
+    """``site`` with its ``location /media/`` block replaced by ``s3_template``'s blocks (the
+    file's comment lines dropped), proxying to ``bucket_url``."""
+    if len(MEDIA_LOCATION.findall(site)) != 1:
+        raise StackError(f"{NGINX_TEMPLATE}: expected one 'location /media/' block")
+    placeholder = "http://s3.internal:9000/smartregion-media/"
+    if placeholder not in s3_template:
+        raise StackError(f"{NGINX_MEDIA_S3}: expected {placeholder!r} in the template")
+    parts = urlsplit(bucket_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise StackError(f"media_proxy must be an http(s) URL of the bucket, not {bucket_url!r}")
+    body = [line for line in s3_template.splitlines() if not line.startswith("#")]
+    block = "\n".join(f"    {line}" if line else "" for line in body).strip("\n") + "\n"
+    block = block.replace(placeholder, bucket_url.rstrip("/") + "/")
+    return MEDIA_LOCATION.sub(lambda _match: block, site)
+
+
+def pinned_servers(
+    *, host: str, cert: Path, key: Path, instances: dict[str, tuple[int, str]]
+) -> str:  # fmt: skip
+    """Tests only: for each app instance NAME -> (port, address) an HTTPS server on ``port``
+    that passes everything to that instance alone, with the headers the site file sets."""
+    blocks = []
+    for name, (port, address) in instances.items():
+        blocks.append(f"""
+upstream smartregion_pinned_{name} {{
+    server {address};
+}}
+server {{
+    listen {host}:{port} ssl;
+    server_name localhost 127.0.0.1;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    client_max_body_size 80m;
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header X-Request-ID $request_id;
+    proxy_redirect off;
+    location / {{
+        proxy_pass http://smartregion_pinned_{name};
+    }}
+}}
+""")
+    return "".join(blocks)
 
 
 def nginx_main_config(root: Path, site: Path) -> str:
@@ -214,10 +291,13 @@ def redis_answers(url: str) -> bool:
 @dataclass
 class Managed:
     name: str
+    kind: str  # "nginx", "web" or "worker": the order of stopping
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # this process's own values (its machine)
     process: subprocess.Popen | None = None
     started_at: float = 0.0
     restarts: int = 0
+    kept_down: bool = False  # killed on purpose (a test): not started again
 
 
 class Stack:
@@ -234,6 +314,50 @@ class Stack:
         self._lock = threading.Lock()
         self._sink = None
         self.app_port = config.app_port or free_port()
+        # The app instances (name -> gunicorn's port) and the task workers, by name. One of each
+        # keeps the names of the single machine ("gunicorn", "worker").
+        if config.app_instances == 1:
+            self.app_ports = {"gunicorn": self.app_port}
+        else:
+            self.app_ports = {
+                f"web-{chr(ord('a') + i)}": (self.app_port if i == 0 else free_port())
+                for i in range(config.app_instances)
+            }
+        self.worker_names = (
+            ["worker"]
+            if config.task_workers == 1
+            else [f"worker-{i + 1}" for i in range(config.task_workers)]
+        )
+        self.pinned_ports = (
+            {name: free_port() for name in self.app_ports} if config.pinned_ports else {}
+        )
+
+    @property
+    def several_machines(self) -> bool:
+        return self.config.app_instances > 1 or self.config.task_workers > 1
+
+    def machine_dir(self, name: str) -> Path:
+        """The folders of the process ``name`` when every process stands for a machine."""
+        return self.root / "machines" / name
+
+    def machine_env(self, name: str) -> dict[str, str]:
+        """What differs between machines: gunicorn's port and, with several machines, the local
+        media folders (which must stay empty when the files live in object storage)."""
+        env = {}
+        if name in self.app_ports:
+            env["GUNICORN_BIND"] = f"127.0.0.1:{self.app_ports[name]}"
+        if self.several_machines:
+            env["MEDIA_ROOT"] = str(self.machine_dir(name) / "media")
+            env["PRIVATE_MEDIA_ROOT"] = str(self.machine_dir(name) / "private")
+        return env
+
+    def local_files(self) -> list[Path]:
+        """Every file under a MEDIA_ROOT or PRIVATE_MEDIA_ROOT of this stack's processes and of
+        its manage.py runs."""
+        folders = [self.config.media_root, self.config.private_media_root]
+        for name in [*self.app_ports, *self.worker_names]:
+            folders += [self.machine_dir(name) / "media", self.machine_dir(name) / "private"]
+        return sorted(path for folder in folders for path in folder.rglob("*") if path.is_file())
 
     # Environment ------------------------------------------------------------------------------
 
@@ -255,7 +379,11 @@ class Stack:
             SECRET_KEY=self.secret_key(),
             ALLOWED_HOSTS="localhost,127.0.0.1",
             SITE_URL=c.site_url,
-            CSRF_TRUSTED_ORIGINS=f"https://localhost:{c.https_port},https://127.0.0.1:{c.https_port}",
+            CSRF_TRUSTED_ORIGINS=",".join(
+                f"https://{host}:{port}"
+                for port in [c.https_port, *self.pinned_ports.values()]
+                for host in ("localhost", "127.0.0.1")
+            ),
             TRUSTED_PROXY_COUNT="1",
             SECURE_PROXY_SSL_HEADER="true",
             SECURE_HSTS_SECONDS=str(c.hsts_seconds),
@@ -267,6 +395,7 @@ class Stack:
             MEDIA_ROOT=str(c.media_root),
             PRIVATE_MEDIA_ROOT=str(c.private_media_root),
             GUNICORN_BIND=f"127.0.0.1:{self.app_port}",
+            SMARTREGION_STACK=str(self.root),  # recognises leftovers of a killed run
             GUNICORN_WORKERS=str(c.gunicorn_workers),
             PYTHONUNBUFFERED="1",
         )
@@ -346,18 +475,28 @@ class Stack:
     def write_nginx_config(self) -> Path:
         c = self.config
         site = self.root / "smartregion.conf"
-        site.write_text(
-            render_nginx_site(
-                NGINX_TEMPLATE.read_text(),
+        text = render_nginx_site(
+            NGINX_TEMPLATE.read_text(),
+            host=c.host,
+            https_port=c.https_port,
+            http_port=c.http_port,
+            cert=c.cert_file,
+            key=c.key_file,
+            media_root=c.media_root,
+            app_address=[f"127.0.0.1:{port}" for port in self.app_ports.values()],
+            media_proxy=c.media_proxy,
+        )
+        if self.pinned_ports:
+            text += pinned_servers(
                 host=c.host,
-                https_port=c.https_port,
-                http_port=c.http_port,
                 cert=c.cert_file,
                 key=c.key_file,
-                media_root=c.media_root,
-                app_address=f"127.0.0.1:{self.app_port}",
+                instances={
+                    name.replace("-", "_"): (port, f"127.0.0.1:{self.app_ports[name]}")
+                    for name, port in self.pinned_ports.items()
+                },
             )
-        )
+        site.write_text(text)
         main = self.root / "nginx.conf"
         main.write_text(nginx_main_config(self.root, site))
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -411,11 +550,11 @@ class Stack:
     def _stop_leftovers(self) -> None:
         """Stop processes of an earlier run with this folder that was killed before it could stop
         them (they run in sessions of their own, so they outlive it). A process is recognised by
-        this stack's MEDIA_ROOT in its environment or (nginx, which overwrites its environment
+        this stack's SMARTREGION_STACK in its environment or (nginx, which overwrites its environment
         with its process title) this stack's nginx.conf on its command line, not by pid alone."""
         if not self._pidfile.exists():
             return
-        marker = f"MEDIA_ROOT={self.config.media_root}".encode()
+        marker = f"SMARTREGION_STACK={self.root}".encode()
         nginx_conf = str(self.root / "nginx.conf").encode()
         left = []
         for word in self._pidfile.read_text().split():
@@ -450,7 +589,7 @@ class Stack:
         managed.process = subprocess.Popen(
             managed.command,
             cwd=BASE_DIR,
-            env=self.env(),
+            env={**self.env(), **managed.env},
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             start_new_session=True,  # Ctrl-C reaches the launcher, which stops them in order
@@ -461,10 +600,30 @@ class Stack:
         if output:
             output.close()
 
-    def _add(self, name: str, command: list[str]) -> None:
-        managed = Managed(name, command)
+    def _add(self, name: str, kind: str, command: list[str]) -> None:
+        managed = Managed(name, kind, command, env=self.machine_env(name))
+        for folder in ("MEDIA_ROOT", "PRIVATE_MEDIA_ROOT"):
+            if folder in managed.env:
+                Path(managed.env[folder]).mkdir(parents=True, exist_ok=True)
         self._managed[name] = managed
         self._spawn(managed)
+
+    def kill(self, name: str) -> None:
+        """Kill the process ``name`` and its children at once (SIGKILL: a machine that dies) and
+        keep it down until ``revive()``."""
+        with self._lock:
+            managed = self._managed[name]
+            managed.kept_down = True
+            if managed.process and managed.process.poll() is None:
+                os.killpg(managed.process.pid, signal.SIGKILL)
+                managed.process.wait()
+
+    def revive(self, name: str) -> None:
+        with self._lock:
+            managed = self._managed[name]
+            managed.kept_down = False
+            if managed.process is None or managed.process.poll() is not None:
+                self._spawn(managed)
 
     def _watch(self) -> None:
         """Start again what exited (systemd's Restart=), a little later after quick crashes."""
@@ -473,7 +632,9 @@ class Stack:
                 exited = [
                     (managed, managed.process.poll())
                     for managed in self._managed.values()
-                    if managed.process and managed.process.poll() is not None
+                    if managed.process
+                    and not managed.kept_down
+                    and managed.process.poll() is not None
                 ]
             for managed, code in exited:
                 lived = time.monotonic() - managed.started_at
@@ -483,7 +644,7 @@ class Stack:
                 if self._stopping.wait(delay):
                     return
                 with self._lock:
-                    if not self._stopping.is_set():
+                    if not self._stopping.is_set() and not managed.kept_down:
                         self._spawn(managed)
 
     def _housekeeping(self) -> None:
@@ -530,9 +691,11 @@ class Stack:
         python = sys.executable
         gunicorn = str(Path(sysconfig.get_path("scripts")) / "gunicorn")
         with self._lock:
-            self._add("gunicorn", [gunicorn, "-c", str(GUNICORN_CONF)])
-            self._add("worker", [python, "manage.py", *WORKER_COMMAND])
-            self._add("nginx", self.nginx_command())
+            for name in self.app_ports:
+                self._add(name, "web", [gunicorn, "-c", str(GUNICORN_CONF)])
+            for name in self.worker_names:
+                self._add(name, "worker", [python, "manage.py", *WORKER_COMMAND])
+            self._add("nginx", "nginx", self.nginx_command())
         for target in (self._watch, self._housekeeping):
             thread = threading.Thread(target=target, daemon=True, name=target.__name__)
             thread.start()
@@ -565,18 +728,13 @@ class Stack:
         doing), then the database."""
         self._stopping.set()
         with self._lock:
-            order = [
-                ("nginx", signal.SIGQUIT),
-                ("gunicorn", signal.SIGTERM),
-                ("worker", signal.SIGTERM),
-            ]
-            for name, sig in order:
-                managed = self._managed.get(name)
-                if managed and managed.process and managed.process.poll() is None:
-                    managed.process.send_signal(sig)
-            for name, _sig in order:
-                managed = self._managed.get(name)
-                if managed and managed.process:
+            signals = {"nginx": signal.SIGQUIT, "web": signal.SIGTERM, "worker": signal.SIGTERM}
+            order = sorted(self._managed.values(), key=lambda m: list(signals).index(m.kind))
+            for managed in order:
+                if managed.process and managed.process.poll() is None:
+                    managed.process.send_signal(signals[managed.kind])
+            for managed in order:
+                if managed.process:
                     try:
                         managed.process.wait(timeout=40)
                     except subprocess.TimeoutExpired:

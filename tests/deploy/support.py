@@ -1,0 +1,144 @@
+"""What the deployed-stack tests share (tests/deploy/ and tests/machines/): a real SMTP server,
+visitors with their own loopback addresses, and nginx as a requirement."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import threading
+import time
+
+import pytest
+
+from smartregion.site.prodstack import Stack, StackError, find_nginx
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that a test can stop and start again on the same
+    port. ``delay`` slows every message down (a busy mail server)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.delay = 0.0
+        self._messages: list[tuple[list[str], bytes, float]] = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp, session, envelope):
+                if server.delay:
+                    await asyncio.sleep(server.delay)
+                with server._lock:
+                    server._messages.append(
+                        (list(envelope.rcpt_tos), envelope.content, time.monotonic())
+                    )
+                return "250 OK"
+
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def messages_to(self, address: str) -> list[bytes]:
+        with self._lock:
+            return [m[1] for m in self._messages if address in m[0]]
+
+    def count(self, predicate) -> int:
+        with self._lock:
+            return sum(1 for rcpt, _content, _t in self._messages if any(map(predicate, rcpt)))
+
+    def wait_for(self, address: str, timeout: float) -> float | None:
+        """Seconds until the first mail to ``address`` arrived (from now), or None."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            with self._lock:
+                for rcpt, _content, _arrived in self._messages:
+                    if address in rcpt:
+                        return time.monotonic() - start
+            time.sleep(0.05)
+        return None
+
+
+class Visitor:
+    """A person on the internet: an HTTPS client with its own source address and cookies.
+
+    Requests go through nginx's public port. With ``on="web-a"`` (a stack with ``pinned_ports``)
+    they reach that app instance alone, with the same cookies (cookies do not depend on ports).
+    """
+
+    def __init__(self, stack: Stack, address: str, *, scheme: str = "https"):
+        import httpx
+
+        self.stack = stack
+        self.address = address
+        port = stack.config.https_port if scheme == "https" else stack.config.http_port
+        self.base_url = f"{scheme}://127.0.0.1:{port}"
+        transport = httpx.HTTPTransport(local_address=address, verify=stack.ssl_context())
+        self.client = httpx.Client(
+            transport=transport, base_url=self.base_url, follow_redirects=False, timeout=30
+        )
+
+    def origin(self, on: str | None = None) -> str:
+        if on is None:
+            return self.base_url
+        return f"https://127.0.0.1:{self.stack.pinned_ports[on]}"
+
+    def get(self, path: str, *, on: str | None = None, **kwargs):
+        return self.client.get(self.origin(on) + path, **kwargs)
+
+    def form(self, path: str, *, on: str | None = None) -> dict[str, str]:
+        """GET a form page; its hidden fields (CSRF token, spam-protection start time ...)."""
+        response = self.get(path, on=on)
+        assert response.status_code == 200, (path, response.status_code)
+        return hidden_fields(response.text)
+
+    def post(
+        self, path: str, data: dict, headers: dict | None = None, *, on: str | None = None, **kw
+    ):
+        origin = self.origin(on)
+        return self.client.post(
+            origin + path, data=data, headers={"Referer": origin + path, **(headers or {})}, **kw
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (CSRF token, spam-protection start time ...)."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if 'type="hidden"' not in tag:
+            continue
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
+def require_nginx() -> None:
+    try:
+        find_nginx()
+    except StackError as error:
+        if os.environ.get("REQUIRE_NGINX"):
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+
+
+def print_logs(deployed: Stack) -> None:
+    for log in sorted(deployed.log_dir.glob("*.log")):
+        print(f"--- {log} (end)\n{log.read_text(errors='replace')[-3000:]}")  # noqa: T201

@@ -1,0 +1,99 @@
+"""Several machines on this one: two app instances (gunicorn) behind one nginx as load balancer,
+two task workers, one PostgreSQL, Redis, an S3 API server (moto's server mode) and a real SMTP
+server, started once for this folder with the launcher of ``make prod``.
+
+Every app instance and worker has MEDIA_ROOT and PRIVATE_MEDIA_ROOT folders of its own, as on a
+machine of its own; the files must all go to the S3 buckets instead. nginx has, besides the
+public port, one port per app instance (``pinned_ports``), so a test can choose the machine a
+request lands on: ``visitor.get(path, on="web-a")``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from smartregion.site.prodstack import Stack, StackConfig, free_port
+from tests.deploy.support import SmtpServer, Visitor, print_logs, require_nginx
+from tests.s3 import S3Server
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ROOT = BASE_DIR / "var" / "test-machines"
+
+
+@pytest.fixture(scope="package")
+def smtp_server():
+    server = SmtpServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="package")
+def s3():
+    server = S3Server()
+    server.start()
+    suffix = uuid.uuid4().hex[:8]
+    server.media_bucket = f"media-{suffix}"
+    server.private_bucket = f"private-{suffix}"
+    server.create_buckets(server.media_bucket, server.private_bucket)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="package")
+def cluster(smtp_server, s3):
+    require_nginx()
+    for folder in ("media", "private", "machines", "log"):
+        shutil.rmtree(ROOT / folder, ignore_errors=True)
+    config = StackConfig(
+        root=ROOT,
+        https_port=free_port(),
+        http_port=free_port(),
+        app_instances=2,
+        task_workers=2,
+        pinned_ports=True,
+        media_proxy=f"{s3.endpoint_url}/{s3.media_bucket}/",
+        redis_url=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10"),
+        email_host="127.0.0.1",
+        email_port=smtp_server.port,
+        housekeeping_interval=120,
+        fresh_database=True,
+        log_to_files=True,
+        env={
+            **s3.env(s3.media_bucket, s3.private_bucket),
+            "DATABASE_POOL_MAX_SIZE": "2",
+            "CAMPAIGN_SEND_CHAINS": "2",
+            "MAIL_RETRY_BASE_SECONDS": "1",
+            "LOG_LEVEL": "INFO",
+        },
+    )
+    deployed = Stack(config)
+    try:
+        deployed.start(timeout=120)
+    except BaseException:
+        deployed.stop()
+        print_logs(deployed)
+        raise
+    deployed.manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
+    yield deployed
+    deployed.stop()
+
+
+@pytest.fixture
+def visitor(cluster):
+    """``visitor("127.0.0.11")``: a new visitor from that address; closed after the test."""
+    made = []
+
+    def make(address: str) -> Visitor:
+        v = Visitor(cluster, address)
+        made.append(v)
+        return v
+
+    yield make
+    for v in made:
+        v.close()
