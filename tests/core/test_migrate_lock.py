@@ -2,7 +2,6 @@
 the other (smartregion/core/management/commands/migrate.py)."""
 
 import threading
-import time
 from io import StringIO
 
 import pytest
