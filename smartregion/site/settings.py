@@ -206,6 +206,14 @@ CACHES = {
     },
 }
 
+# Sessions: with Redis in the cache and the database (writes go to both, reads come from Redis),
+# so flushing Redis logs nobody out. Without REDIS_URL in the database only, as before.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_url
+    else "django.contrib.sessions.backends.db"
+)
+
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
