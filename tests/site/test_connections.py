@@ -1,5 +1,5 @@
-"""Real connections with the production settings module in a separate process: sessions in
-Redis (TEST_REDIS_URL) and the database."""
+"""Real connections with the production settings module in a separate process: the connection
+pool against the test PostgreSQL, and sessions in Redis (TEST_REDIS_URL) and the database."""
 
 import os
 import subprocess
@@ -46,6 +46,64 @@ def run_site_python(code: str, **env) -> subprocess.CompletedProcess:
         text=True,
         timeout=60,
     )
+
+
+# --- the connection pool --------------------------------------------------------------------
+
+POOL_CHECK = """
+from django.db import connection, connections
+from psycopg_pool import ConnectionPool
+
+for alias in ("default", "replica"):
+    conn = connections[alias]
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (one,) = cursor.fetchone()
+        cursor.execute("SHOW statement_timeout")
+        (timeout,) = cursor.fetchone()
+    pool = conn.pool
+    print(alias, isinstance(pool, ConnectionPool), pool.min_size, pool.max_size, pool.timeout,
+          one, timeout, conn.settings_dict["CONN_MAX_AGE"])
+    conn.close()  # back into the pool, not closed
+    print(alias, "available", pool.get_stats()["pool_available"] >= 1)
+print("distinct pools", connections["default"].pool is not connections["replica"].pool)
+"""
+
+
+@pytest.mark.django_db
+def test_queries_run_through_the_pool_of_each_alias():
+    result = run_site_python(
+        POOL_CHECK,
+        DATABASE_URL=test_database_url(),
+        DATABASE_REPLICA_URL=test_database_url(),
+        DATABASE_POOL_MAX_SIZE="2",
+        DATABASE_POOL_TIMEOUT="5",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "default True 1 2 5 1 15s 0",
+        "default available True",
+        "replica True 1 2 5 1 15s 0",
+        "replica available True",
+        "distinct pools True",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_POOL_MAX_SIZE": "abc"}, "DATABASE_POOL_MAX_SIZE must be a whole number"),
+        (
+            {"DATABASE_POOL_MAX_SIZE": "2", "DATABASE_POOL_MIN_SIZE": "5"},
+            "DATABASE_POOL_MIN_SIZE (5) must not be larger than DATABASE_POOL_MAX_SIZE (2)",
+        ),
+    ],
+)
+def test_a_bad_pool_setting_refuses_to_start(env, message):
+    result = run_site_python("print('started')", DATABASE_URL="postgresql://x@127.0.0.1:1/x", **env)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert f"ImproperlyConfigured: {message}" in result.stderr
 
 
 # --- sessions in Redis and the database -----------------------------------------------------
