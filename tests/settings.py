@@ -3,7 +3,7 @@
 import os
 
 from smartregion.site.settings import *  # noqa: F403
-from smartregion.site.settings import CACHES, STORAGES
+from smartregion.site.settings import CACHES, DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -26,5 +26,16 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"),
         "KEY_PREFIX": "smartregion-test",
+    },
+}
+# A "replica" alias as DATABASE_REPLICA_URL configures it, on the same test database (a test
+# mirror: a second connection, no second database). Without DATABASE_ROUTERS nothing is routed to
+# it; the router's tests install the router (tests/core/test_dbrouting.py).
+DATABASES = {
+    **DATABASES,
+    "replica": {
+        **DATABASES["default"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
     },
 }

@@ -181,6 +181,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous visitors' reads from the read replica, when one is configured (dbrouting.py).
+    "smartregion.core.dbrouting.ReadReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -216,20 +218,54 @@ if not _database_url and DEBUG:
     from smartregion.site import devdb
 
     _database_url = devdb.database_url()
-DATABASES = {
-    "default": dj_database_url.parse(
-        _database_url,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,  # survive a PostgreSQL restart without failing requests
+# Connection pool (psycopg_pool, one per process and alias): on when DATABASE_POOL_MAX_SIZE is
+# above 0. Django refuses a pool together with persistent connections, so CONN_MAX_AGE is 0 then.
+# See docs/operations.md, Database connections and the read replica.
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
+DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 1)
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
+if DATABASE_POOL_MAX_SIZE and DATABASE_POOL_MIN_SIZE > DATABASE_POOL_MAX_SIZE:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MIN_SIZE ({DATABASE_POOL_MIN_SIZE}) must not be larger than "
+        f"DATABASE_POOL_MAX_SIZE ({DATABASE_POOL_MAX_SIZE})."
     )
-}
-DATABASES["default"].setdefault("OPTIONS", {}).update(
-    {
-        "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
-        # A hanging database gives a quick error page instead of a hung worker.
-        "options": f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT_MS', '15000'))}",
-    }
-)
+if DATABASE_POOL_MAX_SIZE and DATABASE_POOL_TIMEOUT < 1:
+    raise ImproperlyConfigured("DATABASE_POOL_TIMEOUT must be at least 1 (seconds).")
+
+
+def database_settings(url: str) -> dict:
+    """One entry of DATABASES for ``url``: timeouts, and the pool or persistent connections."""
+    pooled = DATABASE_POOL_MAX_SIZE > 0
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=0 if pooled else int(os.environ.get("CONN_MAX_AGE", "60")),
+        # Survive a PostgreSQL restart without failing requests. With the pool, Django passes
+        # this on as the pool's check of every connection it hands out.
+        conn_health_checks=True,
+    )
+    config.setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+            # A hanging database gives a quick error page instead of a hung worker.
+            "options": f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT_MS', '15000'))}",
+        }
+    )
+    if pooled:
+        config["OPTIONS"]["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT,  # seconds to wait for a free connection
+        }
+    return config
+
+
+DATABASES = {"default": database_settings(_database_url)}
+# A read replica (PostgreSQL streaming replication, read-only): anonymous visitors' page views
+# read from it, everything else uses the primary (smartregion/core/dbrouting.py).
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = database_settings(_replica_url)
+    DATABASE_ROUTERS = ["smartregion.core.dbrouting.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by all gunicorn workers and machines: allauth's rate limits and the portal's form limits
@@ -256,6 +292,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+# Sessions: with Redis in the cache and the database (writes go to both, reads come from Redis),
+# so flushing Redis logs nobody out. Without REDIS_URL in the database only, as before.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_url
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,9 @@ def _clean_env(**env) -> dict:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
     for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
         full_env.pop(name, None)
+    for name in list(full_env):
+        if name.startswith(("DATABASE_POOL_", "DATABASE_REPLICA_", "CONN_MAX_AGE")):
+            del full_env[name]
     full_env.update(env)
     return full_env
 
@@ -225,3 +228,131 @@ def test_refuses_a_staff_session_age_that_is_no_whole_number(value):
     result = _settings_value("s.STAFF_SESSION_AGE", STAFF_SESSION_AGE=value)
     assert result.returncode != 0
     assert f"STAFF_SESSION_AGE must be a whole number, 0 or more (got {value!r})" in result.stderr
+
+
+# --- Sessions, the read replica and the connection pool --------------------------------------
+
+
+def test_sessions_live_in_redis_and_the_database_when_redis_is_configured():
+    result = _settings_value("s.SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:1/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+
+
+def test_sessions_live_in_the_database_without_redis():
+    result = _settings_value("s.SESSION_ENGINE")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.contrib.sessions.backends.db"
+
+
+def test_without_a_replica_url_there_is_no_replica_and_no_router():
+    result = _settings_value("sorted(s.DATABASES), getattr(s, 'DATABASE_ROUTERS', [])")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['default'] []"
+
+
+def test_without_a_replica_the_middleware_steps_aside():
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.exceptions import MiddlewareNotUsed\n"
+        "from smartregion.core.dbrouting import ReadReplicaMiddleware\n"
+        "try:\n"
+        "    ReadReplicaMiddleware(lambda request: None)\n"
+        "except MiddlewareNotUsed:\n"
+        "    print('not used')\n"
+    )
+    env = _clean_env(DJANGO_SETTINGS_MODULE="smartregion.site.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "not used"
+
+
+def test_the_replica_url_adds_the_replica_with_the_same_options_and_the_router():
+    result = _settings_value(
+        "s.DATABASE_ROUTERS, s.DATABASES['replica']['HOST'], "
+        "s.DATABASES['replica']['OPTIONS'] == s.DATABASES['default']['OPTIONS'], "
+        "s.DATABASES['replica']['CONN_MAX_AGE'], s.DATABASES['replica']['CONN_HEALTH_CHECKS']",
+        DATABASE_URL="postgresql://portal@db-primary.internal/portal",
+        DATABASE_REPLICA_URL="postgresql://portal@db-replica.internal/portal",
+        DATABASE_CONNECT_TIMEOUT="3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "['smartregion.core.dbrouting.PrimaryReplicaRouter'] db-replica.internal True 60 True"
+    )
+
+
+def test_the_replica_is_listed_right_after_the_authentication_middleware():
+    from django.conf import settings
+
+    auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert settings.MIDDLEWARE[auth + 1] == "smartregion.core.dbrouting.ReadReplicaMiddleware"
+
+
+def test_without_a_pool_size_connections_persist_as_before():
+    result = _settings_value(
+        "'pool' in s.DATABASES['default']['OPTIONS'], s.DATABASES['default']['CONN_MAX_AGE']"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False 60"
+    result = _settings_value(
+        "'pool' in s.DATABASES['default']['OPTIONS']", DATABASE_POOL_MAX_SIZE="0"
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_a_pool_size_turns_the_pool_on_for_both_aliases_without_persistent_connections():
+    result = _settings_value(
+        "[(a, d['OPTIONS']['pool'], d['CONN_MAX_AGE'], d['OPTIONS']['connect_timeout'], "
+        "d['OPTIONS']['options']) for a, d in sorted(s.DATABASES.items())]",
+        DATABASE_URL="postgresql://portal@db-primary.internal/portal",
+        DATABASE_REPLICA_URL="postgresql://portal@db-replica.internal/portal",
+        DATABASE_POOL_MAX_SIZE="2",
+        CONN_MAX_AGE="600",
+    )
+    assert result.returncode == 0, result.stderr
+    pool = "{'min_size': 1, 'max_size': 2, 'timeout': 10}"
+    timeouts = "5, '-c statement_timeout=15000'"
+    assert result.stdout.strip() == (
+        f"[('default', {pool}, 0, {timeouts}), ('replica', {pool}, 0, {timeouts})]"
+    )
+
+
+def test_the_pool_sizes_and_timeout_are_read_from_the_environment():
+    result = _settings_value(
+        "s.DATABASES['default']['OPTIONS']['pool']",
+        DATABASE_POOL_MAX_SIZE="4",
+        DATABASE_POOL_MIN_SIZE="2",
+        DATABASE_POOL_TIMEOUT="3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'min_size': 2, 'max_size': 4, 'timeout': 3}"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"DATABASE_POOL_MAX_SIZE": "abc"},
+            "DATABASE_POOL_MAX_SIZE must be a whole number, 0 or more (got 'abc')",
+        ),
+        (
+            {"DATABASE_POOL_MAX_SIZE": "2", "DATABASE_POOL_MIN_SIZE": "-1"},
+            "DATABASE_POOL_MIN_SIZE must be a whole number, 0 or more (got '-1')",
+        ),
+        (
+            {"DATABASE_POOL_MAX_SIZE": "2", "DATABASE_POOL_MIN_SIZE": "3"},
+            "DATABASE_POOL_MIN_SIZE (3) must not be larger than DATABASE_POOL_MAX_SIZE (2)",
+        ),
+        (
+            {"DATABASE_POOL_MAX_SIZE": "2", "DATABASE_POOL_TIMEOUT": "0"},
+            "DATABASE_POOL_TIMEOUT must be at least 1 (seconds)",
+        ),
+    ],
+)
+def test_refuses_to_start_with_a_bad_pool_setting(env, message):
+    result = _manage_check(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
