@@ -21,6 +21,7 @@ from smartregion.core.fragments import cached, cached_fragment, clock_minute, co
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import Limit, allow, client_ip, hit
 from smartregion.core.signing import BadToken, read_token
+from smartregion.core.storage import absolute_media_url
 
 PAGE_SIZE = 12
 SUBMIT_LIMIT_PER_IP = Limit(attempts=10, seconds=60 * 60)
@@ -150,12 +151,10 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 
 def _og_image(post: Post) -> str | None:
     """Absolute URL of the largest JPEG/PNG cover rendition (WebP is not shown everywhere)."""
-    from django.conf import settings
-
-    from smartregion.core.images import picture
-
-    data = picture(post.cover_renditions)
-    return settings.SITE_URL + data["src"] if data else None
+    fallbacks = [r for r in post.cover_renditions if r["format"] != "webp"]
+    if not fallbacks:
+        return None
+    return absolute_media_url(max(fallbacks, key=lambda r: r["width"])["path"])
 
 
 def _json_ld(post: Post) -> dict:
@@ -174,10 +173,8 @@ def _json_ld(post: Post) -> dict:
         "inLanguage": "de",
     }
     if post.cover_renditions:
-        from django.core.files.storage import default_storage
-
         largest = max(post.cover_renditions, key=lambda r: r["width"])
-        data["image"] = settings.SITE_URL + default_storage.url(largest["path"])
+        data["image"] = absolute_media_url(largest["path"])
     return data
 
 

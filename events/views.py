@@ -4,7 +4,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from members.models import Organisation
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import Limit, allow, hit
 from smartregion.core.signing import BadToken, read_token
+from smartregion.core.storage import absolute_media_url
 
 PAGE_SIZE = 20
 FEED_PAST = timedelta(days=30)  # the feed keeps recent events, so calendars do not drop them
@@ -95,7 +95,7 @@ def _image_url(event: Event) -> str | None:
     if not fallbacks:
         return None
     largest = max(fallbacks, key=lambda r: r["width"])
-    return settings.SITE_URL + default_storage.url(largest["path"])
+    return absolute_media_url(largest["path"])
 
 
 ATTENDANCE = {

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
@@ -26,6 +25,7 @@ from smartregion.core.models import Municipality, Topic
 from smartregion.core.moderation import InvalidTransition
 from smartregion.core.ratelimit import hit
 from smartregion.core.signing import BadToken, read_token
+from smartregion.core.storage import absolute_media_url
 
 PAGE_SIZE = 24
 SEARCH_MAX_LENGTH = 100
@@ -130,7 +130,7 @@ def _json_ld(organisation: Organisation) -> str:
             r for r in organisation.logo_renditions if r["format"] != "webp"
         ] or organisation.logo_renditions
         largest = max(fallbacks, key=lambda r: r["width"])
-        data["logo"] = settings.SITE_URL + default_storage.url(largest["path"])
+        data["logo"] = absolute_media_url(largest["path"])
     # Inside <script>: "</script>" and HTML comments in a name must not end the element.
     return (
         json.dumps(data, ensure_ascii=False)

@@ -93,3 +93,47 @@ def admin_client(client, admin_user):
 
     login_staff(client, admin_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 API server (moto over HTTP on 127.0.0.1, tests/s3.py) for the whole run."""
+    from tests.s3 import S3Server
+
+    server = S3Server()
+    server.start()
+    yield server
+    server.stop()
+
+
+def local_files(settings) -> list:
+    """Every file under MEDIA_ROOT and PRIVATE_MEDIA_ROOT (none may appear on S3)."""
+    from pathlib import Path
+
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
+    return [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
+
+
+@pytest.fixture
+def s3_storages(settings, s3_server):
+    """The storages on S3 as deployed: fresh media and private buckets for this test, and
+    STORAGES["default"] and ["private"] built from the S3_* variables by the settings' own
+    ``s3_storages()``. Model fields follow (smartregion.core.storage.private_storage). Fails
+    the test if anything was written under MEDIA_ROOT or PRIVATE_MEDIA_ROOT meanwhile.
+
+    Yields ``tests.s3.S3Buckets``: the server, the two bucket names and their keys.
+    """
+    import uuid
+
+    from smartregion.site.settings import s3_storages as storages_from_env
+    from tests.s3 import S3Buckets
+
+    suffix = uuid.uuid4().hex[:12]
+    buckets = S3Buckets(s3_server, media=f"media-{suffix}", private=f"private-{suffix}")
+    s3_server.create_buckets(buckets.media, buckets.private)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **storages_from_env(s3_server.env(buckets.media, buckets.private)),
+    }
+    yield buckets
+    assert local_files(settings) == [], "files were written to the filesystem, not to S3"

@@ -570,12 +570,15 @@ def unstash_image(token: str, **limits) -> VerifiedImage | None:
 def purge_stashed_images() -> int:
     """Delete kept uploads older than their tokens' lifetime (a periodic task)."""
     storage = storages["private"]
-    folder = STASH_PREFIX.rstrip("/")
-    if not storage.exists(folder):
+    try:
+        # Not exists(folder): object storage has no folders, only keys with a common prefix
+        # (listdir of a missing prefix is empty there, FileNotFoundError on the filesystem).
+        _, filenames = storage.listdir(STASH_PREFIX.rstrip("/"))
+    except FileNotFoundError:
         return 0
     cutoff = timezone.now() - timedelta(hours=STASH_MAX_AGE_HOURS)
     removed = 0
-    for filename in storage.listdir(folder)[1]:
+    for filename in filenames:
         name = f"{STASH_PREFIX}{filename}"
         if storage.get_modified_time(name) < cutoff:
             storage.delete(name)

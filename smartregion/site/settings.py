@@ -7,6 +7,7 @@ Development works with nothing set. See README.md for the full table.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -76,6 +77,56 @@ def production_problems() -> list[str]:
     elif not redis_url.startswith(("redis://", "rediss://", "unix://")):
         problems.append("REDIS_URL must start with redis://, rediss:// or unix://.")
     return problems
+
+
+S3_REQUIRED = ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_MEDIA_BUCKET", "S3_PRIVATE_BUCKET")
+
+
+def s3_storages(env: dict[str, str]) -> dict | None:
+    """STORAGES["default"] and ["private"] on S3 from the S3_* variables in ``env``; None when
+    none is set (the filesystem then). Some but not all required ones: ImproperlyConfigured, in
+    any mode (a half-configured storage would write files where no other machine sees them).
+    S3_ENDPOINT_URL is needed for anything but AWS itself; S3_REGION where the provider wants one.
+    """
+    values = {name: (value or "").strip() for name, value in env.items()}
+    if not any(values.values()):
+        return None
+    missing = [name for name in S3_REQUIRED if not values.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            "Object storage is configured only in part: set "
+            + ", ".join(missing)
+            + " as well (all of S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_MEDIA_BUCKET and "
+            "S3_PRIVATE_BUCKET, plus S3_ENDPOINT_URL unless it is AWS), or none of the S3_* "
+            "variables for files in MEDIA_ROOT and PRIVATE_MEDIA_ROOT."
+        )
+    common = {
+        "access_key": values["S3_ACCESS_KEY_ID"],
+        "secret_key": values["S3_SECRET_ACCESS_KEY"],
+        "endpoint_url": values.get("S3_ENDPOINT_URL") or None,
+        "region_name": values.get("S3_REGION") or None,
+    }
+    return {
+        "default": {
+            "BACKEND": "smartregion.core.storage.PublicS3Storage",
+            "OPTIONS": {**common, "bucket_name": values["S3_MEDIA_BUCKET"]},
+        },
+        "private": {
+            "BACKEND": "smartregion.core.storage.PrivateS3Storage",
+            "OPTIONS": {**common, "bucket_name": values["S3_PRIVATE_BUCKET"]},
+        },
+    }
+
+
+def media_url(base_url: str) -> str:
+    """MEDIA_URL from MEDIA_BASE_URL: "/media/" when empty, else a path or an http(s) URL
+    (a CDN), always ending in a slash."""
+    url = base_url.strip() or "/media/"
+    if not url.startswith(("/", "https://", "http://")) or url.startswith("//"):
+        raise ImproperlyConfigured(
+            f"MEDIA_BASE_URL must be a path such as /media/ or an http(s) URL (got {url!r})."
+        )
+    return url if url.endswith("/") else url + "/"
 
 
 DEBUG = env_bool("DEBUG", default=True)
@@ -248,15 +299,31 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Public files (image renditions) are linked under MEDIA_URL: "/media/" on the site itself (nginx
+# serves MEDIA_ROOT there, or proxies it to the S3 media bucket), or MEDIA_BASE_URL, e.g. a CDN.
+MEDIA_URL = media_url(os.environ.get("MEDIA_BASE_URL", ""))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploads that are not public yet (unconfirmed or unmoderated submissions) and seal files: the
 # "private" storage below keeps them here, and no URL serves them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Object storage (several machines): with the S3_* variables, public renditions go to the media
+# bucket and private files to the private bucket (smartregion/core/storage.py); without them the
+# filesystem at MEDIA_ROOT and PRIVATE_MEDIA_ROOT. Some but not all of them: refused (s3_storages).
+_s3_storages = s3_storages(
+    {
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "S3_REGION": os.environ.get("S3_REGION", ""),
+        "S3_MEDIA_BUCKET": os.environ.get("S3_MEDIA_BUCKET", ""),
+        "S3_PRIVATE_BUCKET": os.environ.get("S3_PRIVATE_BUCKET", ""),
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # A FileSystemStorage at PRIVATE_MEDIA_ROOT (it follows that setting) without URLs.
     "private": {"BACKEND": "smartregion.core.storage.PrivateStorage"},
+    **(_s3_storages or {}),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -320,6 +387,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if urlsplit(MEDIA_URL).netloc:  # public files from a CDN: its origin may serve images
+    SECURE_CSP["img-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
