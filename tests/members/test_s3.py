@@ -52,12 +52,8 @@ def test_application_logo_is_kept_privately_and_streamed_to_applicant_and_staff(
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["Cache-Control"] == "private, no-store"
-    assert b"".join(response.streaming_content) == s3_storages.server.read(
-        s3_storages.private, key
-    )
+    assert b"".join(response.streaming_content) == s3_storages.server.read(s3_storages.private, key)
     login_staff(client, staff_editor)
     response = client.get(url)
-    assert b"".join(response.streaming_content) == s3_storages.server.read(
-        s3_storages.private, key
-    )
+    assert b"".join(response.streaming_content) == s3_storages.server.read(s3_storages.private, key)
     assert s3_storages.media_keys() == []
