@@ -43,3 +43,29 @@ def test_healthz_answers_503_when_s3_is_unreachable(client, settings):
     storage = body["checks"]["storage"]
     assert storage["default"]["status"] == "fail" and storage["private"]["status"] == "fail"
     assert storage["default"]["error"] == "EndpointConnectionError"
+
+
+def test_development_media_view_serves_from_the_media_bucket(rf, s3_storages):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.http import Http404
+
+    from smartregion.site.views import media_file
+
+    name = default_storage.save("blog/a/480.webp", ContentFile(b"RIFF-webp"))
+
+    response = media_file(rf.get(f"/media/{name}"), name)
+    assert b"".join(response.streaming_content) == b"RIFF-webp"
+    assert response["Content-Type"] == "image/webp"
+    with pytest.raises(Http404):
+        media_file(rf.get("/media/blog/a/fehlt.webp"), "blog/a/fehlt.webp")
+
+
+def test_development_media_view_serves_from_media_root(rf, settings, tmp_path):
+    from smartregion.site.views import media_file
+
+    (tmp_path / "media" / "logos").mkdir(parents=True)
+    (tmp_path / "media" / "logos" / "160.png").write_bytes(b"png")
+
+    response = media_file(rf.get("/media/logos/160.png"), "logos/160.png")
+    assert b"".join(response.streaming_content) == b"png"
