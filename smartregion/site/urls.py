@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.static import serve
 
 from smartregion.search import views as search_views
 from smartregion.site import views
@@ -26,8 +25,8 @@ urlpatterns = [
     path("suche/", search_views.results, name="search"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.DEBUG:  # in production nginx serves /media/ (from MEDIA_ROOT or the media bucket)
+    urlpatterns += [path("media/<path:path>", views.media_file)]
 
 # Staff-editable pages (/ueber-uns/, /impressum/, ...) come last: they take any remaining slug.
 urlpatterns += [path("<slug:slug>/", views.page, name="page")]

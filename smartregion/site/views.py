@@ -5,11 +5,11 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import default_storage, storages
 from django.db import connection
 from django.db.models import Case, Count, F, Min, When
 from django.db.models.functions import Greatest
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -132,6 +132,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if failed:
         body["failed"] = failed
     return JsonResponse(body, status=503 if failed else 200)
+
+
+@require_GET
+def media_file(request: HttpRequest, path: str) -> FileResponse:
+    """DEBUG only (smartregion/site/urls.py): a public file from the default storage, on the
+    filesystem or in the media bucket, as nginx serves /media/ in production."""
+    if not default_storage.exists(path):
+        raise Http404
+    return FileResponse(default_storage.open(path, "rb"))
 
 
 @require_GET

@@ -60,10 +60,10 @@ def test_model_fields_follow_a_changed_storages_setting(settings, tmp_path):
         },
     }
 
-    assert storages["private"] is not before
-    assert field.storage._wrapped is storages["private"]
     name = field.storage.save("x.txt", ContentFile(b"x"))
     assert (tmp_path / "anderswo" / name).is_file()
+    assert storages["private"] is not before
+    assert field.storage._wrapped is storages["private"]
 
 
 def test_the_storage_follows_a_changed_private_media_root(settings, tmp_path):
