@@ -18,6 +18,7 @@ so requests to it fail at once (connection refused), as with an S3 that is down.
 from __future__ import annotations
 
 import json
+import logging
 import socket
 
 ACCESS_KEY_ID = "smartregion-test"
@@ -62,6 +63,8 @@ class S3Server:
 
         if self._server is not None:
             return
+        # One log line per S3 request would bury a test's own output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
 
