@@ -35,9 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from tests.s3 import S3Server  # noqa: E402
-
 from smartregion.site.prodstack import Stack, StackConfig, StackError, free_port  # noqa: E402
+from tests.s3 import S3Server  # noqa: E402
 
 STACK_ROOT = ROOT / "var" / "bench-machines"
 POSTS = 1_000
