@@ -53,6 +53,14 @@ def current_state() -> RequestState | None:
     return _request_state.get()
 
 
+def replica_in_use() -> bool:
+    """Whether reads are routed to the replica (DATABASE_REPLICA_URL set): /healthz checks it then."""
+    from django.conf import settings
+
+    path = f"{PrimaryReplicaRouter.__module__}.{PrimaryReplicaRouter.__qualname__}"
+    return REPLICA in connections.settings and path in settings.DATABASE_ROUTERS
+
+
 class PrimaryReplicaRouter:
     """``DATABASE_ROUTERS`` entry: the rules of this module."""
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Case, Count, F, Min, When
 from django.db.models.functions import Greatest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from smartregion.core.dbrouting import REPLICA, replica_in_use
 from smartregion.core.models import Page
 from smartregion.site.homepage import home_sections
 
@@ -52,10 +53,14 @@ def _timed(check) -> dict:
     return result
 
 
-def _database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+def _database() -> dict:
+    """SELECT 1 on the primary, and on the read replica when reads go there."""
+    aliases = [DEFAULT_DB_ALIAS, REPLICA] if replica_in_use() else [DEFAULT_DB_ALIAS]
+    for alias in aliases:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    return {"databases": aliases}
 
 
 def _cache() -> None:

@@ -207,3 +207,36 @@ def test_plain_http_probe_is_not_redirected(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+ROUTER = "smartregion.core.dbrouting.PrimaryReplicaRouter"
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_with_a_read_replica_both_databases_are_checked_and_a_replica_down_answers_503(
+    client, settings
+):
+    from django.db import connections
+
+    settings.DATABASE_ROUTERS = [ROUTER]
+    healthy = client.get("/healthz")
+    assert healthy.status_code == 200
+    assert healthy.json()["checks"]["database"]["databases"] == ["default", "replica"]
+
+    replica = connections["replica"]
+    replica.close()
+    saved = dict(replica.settings_dict)
+    replica.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+    try:
+        response = client.get("/healthz")
+    finally:
+        replica.close()
+        replica.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["database"]
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_without_a_replica_only_the_primary_is_checked(client):
+    assert client.get("/healthz").json()["checks"]["database"]["databases"] == ["default"]
