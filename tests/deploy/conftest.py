@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 from smartregion.site.prodstack import Stack, StackConfig, free_port
-from tests.deploy.support import SmtpServer, Visitor, print_logs, require_nginx
+from tests.deploy.support import (
+    Visitor,
+    print_logs,
+    require_nginx,
+    running_smtp_server,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ROOT = BASE_DIR / "var" / "test-deploy"
@@ -24,10 +29,7 @@ ROOT = BASE_DIR / "var" / "test-deploy"
 
 @pytest.fixture(scope="package")
 def smtp_server():
-    server = SmtpServer(free_port())
-    server.start()
-    yield server
-    server.stop()
+    yield from running_smtp_server()
 
 
 @pytest.fixture(scope="package")

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from smartregion.site.prodstack import Stack, StackError, find_nginx
+from smartregion.site.prodstack import Stack, StackConfig, StackError, find_nginx, free_port
 
 
 class SmtpServer:
@@ -55,6 +55,11 @@ class SmtpServer:
     def messages_to(self, address: str) -> list[bytes]:
         with self._lock:
             return [m[1] for m in self._messages if address in m[0]]
+
+    def recipients(self, predicate) -> list[str]:
+        """Every recipient address of every message so far that ``predicate`` accepts."""
+        with self._lock:
+            return [r for rcpt, _content, _t in self._messages for r in rcpt if predicate(r)]
 
     def count(self, predicate) -> int:
         with self._lock:
@@ -142,3 +147,64 @@ def require_nginx() -> None:
 def print_logs(deployed: Stack) -> None:
     for log in sorted(deployed.log_dir.glob("*.log")):
         print(f"--- {log} (end)\n{log.read_text(errors='replace')[-3000:]}")  # noqa: T201
+
+
+def running_smtp_server():
+    """For a package's ``smtp_server`` fixture: a real SMTP server on 127.0.0.1 while it runs."""
+    server = SmtpServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def several_machines(
+    root, *, s3, media: str, private: str, smtp_port: int, redis_url: str, **changes
+) -> StackConfig:
+    """The stack of several machines (tests/machines/, bench/machines.py): two app instances
+    with a port each besides the load balancer's, two workers, the buckets ``media`` and
+    ``private`` on ``s3`` (a tests.s3.S3Server), the connection pool and two send chains."""
+    env = {
+        **s3.env(media, private),
+        "DATABASE_POOL_MAX_SIZE": "2",
+        "CAMPAIGN_SEND_CHAINS": "2",
+        **changes.pop("env", {}),
+    }
+    return StackConfig(
+        root=root,
+        https_port=free_port(),
+        http_port=free_port(),
+        app_instances=2,
+        task_workers=2,
+        pinned_ports=True,
+        media_proxy=f"{s3.endpoint_url}/{media}/",
+        redis_url=redis_url,
+        email_host="127.0.0.1",
+        email_port=smtp_port,
+        fresh_database=True,
+        log_to_files=True,
+        env=env,
+        **changes,
+    )
+
+
+def schedule_campaign(stack: Stack, *, recipients: int, domain: str) -> int:
+    """``recipients`` confirmed subscribers ``reader{i}@{domain}`` and a campaign to them,
+    scheduled (its batches are enqueued); returns the campaign's id."""
+    output = stack.manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone\n"
+        "from newsletter import services\n"
+        "from newsletter.models import Campaign, ConsentText, Subscriber\n"
+        "text = ConsentText.objects.current()\n"
+        "now = timezone.now()\n"
+        f"Subscriber.objects.bulk_create([Subscriber(email=f'reader{{i}}@{domain}', "
+        f"status='confirmed', confirmed_at=now, consent_text=text) for i in range({recipients})])\n"
+        "Subscriber.objects.filter(status='confirmed').exclude(email__endswith="
+        f"{'@' + domain!r}).update(status='unsubscribed')\n"
+        "campaign = Campaign.objects.create(subject='Viel Post', body='Hallo', "
+        "include_blog=False, include_events=False)\n"
+        "assert services.campaign_schedule(campaign=campaign)\n"
+        "print(campaign.pk)\n",
+    )
+    return int(output.strip().splitlines()[-1])

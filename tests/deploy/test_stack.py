@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from tests.deploy.support import schedule_campaign
+
 pytestmark = pytest.mark.deployed
 
 SIGNUP = "/newsletter/"
@@ -166,22 +168,9 @@ def test_a_confirmation_survives_an_smtp_outage_and_arrives_exactly_once(
 def test_a_confirmation_is_not_held_up_by_a_campaign_of_2000_mails(
     stack, visitor, smtp_server, fresh_limits
 ):
-    tag = uuid.uuid4().hex[:8]
-    bulk = f"-{tag}@bulk.example.org"
-    stack.manage(
-        "shell",
-        "-c",
-        "from django.utils import timezone\n"
-        "from newsletter import services\n"
-        "from newsletter.models import Campaign, ConsentText, Subscriber\n"
-        "text = ConsentText.objects.current()\n"
-        "now = timezone.now()\n"
-        "Subscriber.objects.bulk_create([Subscriber(email=f'reader{i}" + bulk + "', "
-        "status='confirmed', confirmed_at=now, consent_text=text) for i in range(2000)])\n"
-        "campaign = Campaign.objects.create(subject='Viel Post', body='Hallo', "
-        "include_blog=False, include_events=False)\n"
-        "assert services.campaign_schedule(campaign=campaign)\n",
-    )
+    domain = f"{uuid.uuid4().hex[:8]}.bulk.example.org"
+    bulk = f"@{domain}"
+    schedule_campaign(stack, recipients=2000, domain=domain)
     smtp_server.delay = 0.005  # a mail server that takes its time: the campaign lasts a while
     try:
         deadline = time.monotonic() + 60

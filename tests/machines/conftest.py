@@ -17,8 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from smartregion.site.prodstack import Stack, StackConfig, free_port
-from tests.deploy.support import SmtpServer, Visitor, print_logs, require_nginx
+from smartregion.site.prodstack import Stack
+from tests.deploy.support import (
+    Visitor,
+    print_logs,
+    require_nginx,
+    running_smtp_server,
+    several_machines,
+)
 from tests.s3 import S3Server
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -27,10 +33,7 @@ ROOT = BASE_DIR / "var" / "test-machines"
 
 @pytest.fixture(scope="package")
 def smtp_server():
-    server = SmtpServer(free_port())
-    server.start()
-    yield server
-    server.stop()
+    yield from running_smtp_server()
 
 
 @pytest.fixture(scope="package")
@@ -50,27 +53,15 @@ def cluster(smtp_server, s3):
     require_nginx()
     for folder in ("media", "private", "machines", "log"):
         shutil.rmtree(ROOT / folder, ignore_errors=True)
-    config = StackConfig(
-        root=ROOT,
-        https_port=free_port(),
-        http_port=free_port(),
-        app_instances=2,
-        task_workers=2,
-        pinned_ports=True,
-        media_proxy=f"{s3.endpoint_url}/{s3.media_bucket}/",
+    config = several_machines(
+        ROOT,
+        s3=s3,
+        media=s3.media_bucket,
+        private=s3.private_bucket,
+        smtp_port=smtp_server.port,
         redis_url=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10"),
-        email_host="127.0.0.1",
-        email_port=smtp_server.port,
         housekeeping_interval=120,
-        fresh_database=True,
-        log_to_files=True,
-        env={
-            **s3.env(s3.media_bucket, s3.private_bucket),
-            "DATABASE_POOL_MAX_SIZE": "2",
-            "CAMPAIGN_SEND_CHAINS": "2",
-            "MAIL_RETRY_BASE_SECONDS": "1",
-            "LOG_LEVEL": "INFO",
-        },
+        env={"MAIL_RETRY_BASE_SECONDS": "1", "LOG_LEVEL": "INFO"},
     )
     deployed = Stack(config)
     try:

@@ -18,6 +18,7 @@ from email import message_from_bytes, policy
 import pytest
 from PIL import Image
 
+from tests.deploy.support import hidden_fields, schedule_campaign
 from tests.staff import totp_code
 
 pytestmark = pytest.mark.deployed
@@ -93,7 +94,7 @@ def submit_post(person, title: str, author_email: str, *, on: str):
         r'<select name="municipality"[^>]*>.*?<option value="(\d+)"', page.text, re.S
     ).group(1)
     topic = re.search(r'name="topics" value="(\d+)"', page.text).group(1)
-    fields = hidden_fields_of(page.text)
+    fields = hidden_fields(page.text)
     time.sleep(3.2)  # the form's minimum fill time (spam protection)
     data = {
         **fields,
@@ -117,12 +118,6 @@ def submit_post(person, title: str, author_email: str, *, on: str):
         "gallery_1": ("galerie.png", image_file(900, 600, "PNG", (200, 80, 10)), "image/png"),
     }
     return person.post("/blog/einreichen/", data, files=files, on=on)
-
-
-def hidden_fields_of(html: str) -> dict[str, str]:
-    from tests.deploy.support import hidden_fields
-
-    return hidden_fields(html)
 
 
 def staff_login(cluster, person, *, on: str) -> None:
@@ -183,7 +178,7 @@ def test_a_post_submitted_on_a_is_published_on_b_and_rendered_by_a_worker_into_o
     )
     changelist = editor.get("/admin/blog/post/", on="web-b")
     assert changelist.status_code == 200, changelist.headers.get("location")
-    fields = hidden_fields_of(changelist.text)
+    fields = hidden_fields(changelist.text)
     published = editor.post(
         "/admin/blog/post/",
         {
@@ -250,22 +245,9 @@ def test_the_rate_limit_counts_across_both_instances(cluster, visitor):
 def test_a_campaign_to_2000_subscribers_sent_by_two_workers_at_once_arrives_exactly_once(
     cluster, smtp_server
 ):
-    tag = uuid.uuid4().hex[:8]
-    bulk = f"-{tag}@bulk.example.org"
-    campaign = shell(
-        cluster,
-        "from django.utils import timezone\n"
-        "from newsletter import services\n"
-        "from newsletter.models import Campaign, ConsentText, Subscriber\n"
-        "text = ConsentText.objects.current()\n"
-        "now = timezone.now()\n"
-        "Subscriber.objects.bulk_create([Subscriber(email=f'reader{i}" + bulk + "', "
-        "status='confirmed', confirmed_at=now, consent_text=text) for i in range(2000)])\n"
-        "campaign = Campaign.objects.create(subject='Viel Post', body='Hallo', "
-        "include_blog=False, include_events=False)\n"
-        "assert services.campaign_schedule(campaign=campaign)\n"
-        "print(campaign.pk)\n",
-    )
+    domain = f"{uuid.uuid4().hex[:8]}.bulk.example.org"
+    bulk = f"@{domain}"
+    campaign = schedule_campaign(cluster, recipients=2000, domain=domain)
     started = time.monotonic()
     deadline = started + 300
     while smtp_server.count(lambda r: r.endswith(bulk)) < 2000:
@@ -274,12 +256,7 @@ def test_a_campaign_to_2000_subscribers_sent_by_two_workers_at_once_arrives_exac
     seconds = time.monotonic() - started
     time.sleep(3)  # a second copy of any mail would come now
 
-    received = [
-        rcpt
-        for rcpt_tos, _content, _at in smtp_server._messages
-        for rcpt in rcpt_tos
-        if rcpt.endswith(bulk)
-    ]
+    received = smtp_server.recipients(lambda rcpt: rcpt.endswith(bulk))
     assert len(received) == 2000 and len(set(received)) == 2000  # each reader exactly once
     workers = shell(
         cluster,
