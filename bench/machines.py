@@ -16,7 +16,8 @@ var/bench-machines/pg, Redis db 14 or BENCH_REDIS_URL, moto's S3 API server, an 
 This machine has 2 cores shared by nginx, both instances, PostgreSQL, Redis, the S3 server and
 the load generator: a second instance adds processes, not cores, so the figures show the
 overhead of the topology, not how it scales. On separate machines each instance brings its own
-cores. It prints a table and exits non-zero only when it could not measure.
+cores. It prints a table; without wrk it says so and measures nothing; it exits non-zero when
+the stack could not be measured.
 """
 
 import argparse
@@ -141,8 +142,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
-        print("wrk is needed for this benchmark (Debian: apt-get install wrk)", file=sys.stderr)
-        return 1
+        # Not measurable here; the other benchmarks of `make bench` still run.
+        print("bench/machines.py skipped: wrk is needed (Debian: apt-get install wrk)")
+        return 0
 
     shutil.rmtree(STACK_ROOT / "machines", ignore_errors=True)
     with S3Server() as s3, CountingSmtp() as smtp:
