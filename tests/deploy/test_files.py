@@ -218,3 +218,55 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
     stack.write_nginx_config()
     result = subprocess.run(stack.nginx_command("-t"), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_rendering_for_several_machines_balances_and_proxies_media_to_the_bucket():
+    template = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    rendered = prodstack.render_nginx_site(
+        template,
+        host="127.0.0.1",
+        https_port=8443,
+        http_port=8080,
+        cert=Path("/x/cert.pem"),
+        key=Path("/x/key.pem"),
+        media_root=Path("/x/media"),
+        app_address=["127.0.0.1:9001", "127.0.0.1:9002"],
+        media_proxy="http://127.0.0.1:9000/media-bucket",
+    )
+    upstream = re.search(r"upstream smartregion_gunicorn \{(.*?)\}", rendered, re.S).group(1)
+    assert re.findall(r"^\s*server (\S+);", upstream, re.M) == ["127.0.0.1:9001", "127.0.0.1:9002"]
+    assert "proxy_next_upstream error timeout;" in rendered
+    media = re.search(r"location /media/ \{(.*?)\n    \}", rendered, re.S).group(1)
+    assert "proxy_pass http://127.0.0.1:9000/media-bucket/;" in media
+    assert "alias" not in media and "/x/media" not in rendered
+    assert 'proxy_set_header Cookie "";' in media and "limit_except GET" in media
+    # Everything else of the site file is as for one machine.
+    for line in template.splitlines():
+        if line.strip().startswith(("ssl_protocols", "ssl_ciphers", "client_")):
+            assert line in rendered
+
+
+def test_nginx_accepts_the_several_machines_configuration(tmp_path):
+    try:
+        prodstack.find_nginx()
+    except prodstack.StackError as error:
+        pytest.skip(str(error))
+    config = prodstack.StackConfig(
+        root=tmp_path,
+        https_port=1,
+        http_port=2,
+        app_instances=2,
+        task_workers=2,
+        pinned_ports=True,
+        media_proxy="http://127.0.0.1:9000/media-bucket/",
+    )
+    stack = prodstack.Stack(config)
+    (tmp_path / "log").mkdir()
+    (tmp_path / "run").mkdir()
+    stack.make_certificate()
+    stack.write_nginx_config()
+    result = subprocess.run(stack.nginx_command("-t"), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert list(stack.app_ports) == ["web-a", "web-b"]
+    assert stack.worker_names == ["worker-1", "worker-2"]
+    assert stack.machine_env("web-b")["MEDIA_ROOT"].endswith("machines/web-b/media")
