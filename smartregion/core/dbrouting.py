@@ -18,21 +18,32 @@ visitor who has just logged in is known at once. Anonymous visitors may see page
 replica's lag old (usually well under a second); the pages that follow an anonymous form (thanks
 pages) show nothing of what the form wrote. No cookie pins anyone to the primary.
 
+When the replica cannot be reached, this process reads from the primary instead: the middleware
+makes sure of the replica's connection before it lets a request read there, and after a failure
+it does not try again for ``DATABASE_REPLICA_RETRY_SECONDS`` (30), so a replica outage costs no
+error page and no connect timeout per request. /healthz reports the replica without failing.
+
 The request's state lives in a ContextVar: each thread (and each asyncio task) has its own, and
 the middleware resets it when the request ends, also on an exception.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,8 +66,6 @@ def current_state() -> RequestState | None:
 
 def replica_in_use() -> bool:
     """Whether reads are routed to the replica (DATABASE_REPLICA_URL set): /healthz checks it then."""
-    from django.conf import settings
-
     path = f"{PrimaryReplicaRouter.__module__}.{PrimaryReplicaRouter.__qualname__}"
     return REPLICA in connections.settings and path in settings.DATABASE_ROUTERS
 
@@ -92,6 +101,38 @@ class PrimaryReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
+class _ReplicaHealth:
+    """This process's view of the replica: after a failed connection, not tried again for
+    ``DATABASE_REPLICA_RETRY_SECONDS``."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+
+    def available(self) -> bool:
+        """Whether this thread's replica connection is (or can now be) open."""
+        if time.monotonic() < self._down_until:
+            return False
+        try:
+            connections[REPLICA].ensure_connection()
+        except DatabaseError as error:
+            retry = settings.DATABASE_REPLICA_RETRY_SECONDS
+            with self._lock:
+                self._down_until = time.monotonic() + retry
+            logger.warning(
+                "read replica unreachable (%r); reading from the primary for %s s", error, retry
+            )
+            return False
+        return True
+
+    def reset(self) -> None:
+        with self._lock:
+            self._down_until = 0.0
+
+
+replica_health = _ReplicaHealth()
+
+
 class ReadReplicaMiddleware:
     """Right after AuthenticationMiddleware: marks the request as one whose reads may go to the
     replica (anonymous, safe method) for the router, and forgets it when the request ends.
@@ -100,13 +141,17 @@ class ReadReplicaMiddleware:
     """
 
     def __init__(self, get_response):
-        if REPLICA not in connections.settings:
+        if not replica_in_use():
             raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Loads the session and the user now, from the primary: the state is not set yet.
-        replica_allowed = request.method in SAFE_METHODS and not request.user.is_authenticated
+        replica_allowed = (
+            request.method in SAFE_METHODS
+            and not request.user.is_authenticated
+            and replica_health.available()
+        )
         token = _request_state.set(RequestState(replica_allowed=replica_allowed))
         try:
             return self.get_response(request)

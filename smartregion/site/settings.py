@@ -266,6 +266,9 @@ _replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
 if _replica_url:
     DATABASES["replica"] = database_settings(_replica_url)
     DATABASE_ROUTERS = ["smartregion.core.dbrouting.PrimaryReplicaRouter"]
+# A replica that cannot be reached is not tried again by a process for this long: its anonymous
+# reads go to the primary meanwhile.
+DATABASE_REPLICA_RETRY_SECONDS = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by all gunicorn workers and machines: allauth's rate limits and the portal's form limits

@@ -34,6 +34,9 @@ pytestmark = [
 @pytest.fixture
 def replica_router(settings):
     settings.DATABASE_ROUTERS = ["smartregion.core.dbrouting.PrimaryReplicaRouter"]
+    dbrouting.replica_health.reset()
+    yield
+    dbrouting.replica_health.reset()
 
 
 class Queries:
@@ -331,3 +334,50 @@ def test_concurrent_requests_in_threads_keep_their_own_state(content):
         "member": ["default", 1],
         "outside": ["default", 1],
     }
+
+
+@contextmanager
+def replica_unreachable():
+    """The replica's connection points at a closed port while the block runs."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    replica = connections["replica"]
+    replica.close()
+    saved = dict(replica.settings_dict)
+    replica.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
+    try:
+        yield
+    finally:
+        replica.close()
+        replica.settings_dict.update(saved)
+
+
+def test_a_replica_that_cannot_be_reached_leaves_the_reads_to_the_primary(client, content, caplog):
+    with queries() as q, replica_unreachable():
+        response = client.get("/blog/")
+    assert response.status_code == 200
+    assert content[0].title in response.content.decode()
+    assert q.on_primary and not q.on_replica
+    assert "read replica unreachable" in caplog.text
+
+
+def test_after_a_failure_the_replica_is_left_alone_for_the_retry_time(client, content, settings):
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 30
+    with replica_unreachable():
+        client.get("/blog/")
+    # Back, but within the retry time this process does not try it again.
+    with queries() as q:
+        assert client.get("/blog/").status_code == 200
+    assert q.on_primary and not q.on_replica
+
+
+def test_once_the_retry_time_is_over_the_replica_is_used_again(client, content, settings):
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 0
+    with replica_unreachable():
+        client.get("/blog/")
+    with queries() as q:
+        assert client.get("/blog/").status_code == 200
+    assert q.on_replica
