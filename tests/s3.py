@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
+
+from smartregion.site.prodstack import free_port
 
 ACCESS_KEY_ID = "smartregion-test"
 SECRET_ACCESS_KEY = "smartregion-test-secret"
@@ -42,12 +43,6 @@ def public_read_policy(bucket: str) -> str:
             ],
         }
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class S3Server:

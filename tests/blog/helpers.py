@@ -115,3 +115,12 @@ def selected_value(html: str, name: str) -> str | None:
         return None
     option = re.search(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(1))
     return option.group(1) if option else None
+
+
+def publish_in_admin(client, post, capture_on_commit):
+    """Publish ``post`` with the admin's changelist action, as the Redaktion does (``client``
+    logged in as staff); runs what waits for the commit (the renditions). Returns the response."""
+    with capture_on_commit(execute=True):
+        return client.post(
+            "/admin/blog/post/", {"action": "publish", "_selected_action": [post.pk]}
+        )

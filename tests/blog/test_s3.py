@@ -10,7 +10,7 @@ import pytest
 
 from blog import services
 from blog.models import Post
-from tests.blog.helpers import form_data, with_files
+from tests.blog.helpers import form_data, publish_in_admin, with_files
 from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +43,7 @@ def test_submission_moderation_and_publication_on_s3(
         s3_storages.private, image.original.name
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/admin/blog/post/", {"action": "publish", "_selected_action": [post.pk]}
-        )
+    response = publish_in_admin(client, post, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == Post.Status.PUBLISHED

@@ -22,6 +22,7 @@ from tests.blog.helpers import (
     form_data,
     input_value,
     link_in,
+    publish_in_admin,
     raw_upload,
     selected_value,
     started_token,
@@ -107,10 +108,7 @@ def test_whole_path_from_the_form_to_the_published_post(
 
     # The Redaktion publishes through the admin action.
     login_staff(client, staff_editor)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/admin/blog/post/", {"action": "publish", "_selected_action": [post.pk]}
-        )
+    response = publish_in_admin(client, post, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == Post.Status.PUBLISHED

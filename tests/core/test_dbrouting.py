@@ -24,6 +24,7 @@ from smartregion.core import dbrouting
 from smartregion.core.dbrouting import PrimaryReplicaRouter, ReadReplicaMiddleware
 from smartregion.core.signing import make_token
 from tests.factories import EventFactory, PostFactory, UserFactory
+from tests.outages import unreachable
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
@@ -336,27 +337,8 @@ def test_concurrent_requests_in_threads_keep_their_own_state(content):
     }
 
 
-@contextmanager
-def replica_unreachable():
-    """The replica's connection points at a closed port while the block runs."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    replica = connections["replica"]
-    replica.close()
-    saved = dict(replica.settings_dict)
-    replica.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
-    try:
-        yield
-    finally:
-        replica.close()
-        replica.settings_dict.update(saved)
-
-
 def test_a_replica_that_cannot_be_reached_leaves_the_reads_to_the_primary(client, content, caplog):
-    with queries() as q, replica_unreachable():
+    with queries() as q, unreachable(connections["replica"]):
         response = client.get("/blog/")
     assert response.status_code == 200
     assert content[0].title in response.content.decode()
@@ -366,7 +348,7 @@ def test_a_replica_that_cannot_be_reached_leaves_the_reads_to_the_primary(client
 
 def test_after_a_failure_the_replica_is_left_alone_for_the_retry_time(client, content, settings):
     settings.DATABASE_REPLICA_RETRY_SECONDS = 30
-    with replica_unreachable():
+    with unreachable(connections["replica"]):
         client.get("/blog/")
     # Back, but within the retry time this process does not try it again.
     with queries() as q:
@@ -376,7 +358,7 @@ def test_after_a_failure_the_replica_is_left_alone_for_the_retry_time(client, co
 
 def test_once_the_retry_time_is_over_the_replica_is_used_again(client, content, settings):
     settings.DATABASE_REPLICA_RETRY_SECONDS = 0
-    with replica_unreachable():
+    with unreachable(connections["replica"]):
         client.get("/blog/")
     with queries() as q:
         assert client.get("/blog/").status_code == 200

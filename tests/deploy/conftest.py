@@ -17,10 +17,10 @@ import pytest
 
 from smartregion.site.prodstack import Stack, StackConfig, free_port
 from tests.deploy.support import (
-    Visitor,
     print_logs,
     require_nginx,
     running_smtp_server,
+    visitors,
 )
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -63,16 +63,7 @@ def stack(smtp_server):
 @pytest.fixture
 def visitor(stack):
     """``visitor("127.0.0.11")``: a new visitor from that address; closed after the test."""
-    made = []
-
-    def make(address: str, **kwargs) -> Visitor:
-        v = Visitor(stack, address, **kwargs)
-        made.append(v)
-        return v
-
-    yield make
-    for v in made:
-        v.close()
+    yield from visitors(stack)
 
 
 @pytest.fixture

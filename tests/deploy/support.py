@@ -122,6 +122,20 @@ class Visitor:
         self.client.close()
 
 
+def visitors(stack: Stack):
+    """For a package's ``visitor`` fixture: ``visitor("127.0.0.11")`` makes a new visitor from
+    that address; all are closed after the test."""
+    made: list[Visitor] = []
+
+    def make(address: str, **kwargs) -> Visitor:
+        made.append(Visitor(stack, address, **kwargs))
+        return made[-1]
+
+    yield make
+    for v in made:
+        v.close()
+
+
 def hidden_fields(html: str) -> dict[str, str]:
     """The hidden inputs of a page (CSRF token, spam-protection start time ...)."""
     fields = {}

@@ -186,9 +186,9 @@ def test_nginx_lets_the_largest_legitimate_submission_through():
     assert int(size) * 1024 * 1024 >= largest + 1024 * 1024  # and a MB for the multipart framing
 
 
-def test_rendering_the_nginx_site_keeps_everything_but_the_local_values():
-    template = (DEPLOY / "nginx" / "smartregion.conf").read_text()
-    rendered = prodstack.render_nginx_site(
+def render_site(template: str, **values) -> str:
+    """The site file rendered with fixed local values and ``values``."""
+    return prodstack.render_nginx_site(
         template,
         host="127.0.0.1",
         https_port=8443,
@@ -196,8 +196,13 @@ def test_rendering_the_nginx_site_keeps_everything_but_the_local_values():
         cert=Path("/x/cert.pem"),
         key=Path("/x/key.pem"),
         media_root=Path("/x/media"),
-        app_address="127.0.0.1:9000",
+        **values,
     )
+
+
+def test_rendering_the_nginx_site_keeps_everything_but_the_local_values():
+    template = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    rendered = render_site(template, app_address="127.0.0.1:9000")
     assert "listen 127.0.0.1:8443 ssl http2;" in rendered
     assert "alias /x/media/;" in rendered
     assert "server 127.0.0.1:9000;" in rendered
@@ -222,14 +227,8 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
 
 def test_rendering_for_several_machines_balances_and_proxies_media_to_the_bucket():
     template = (DEPLOY / "nginx" / "smartregion.conf").read_text()
-    rendered = prodstack.render_nginx_site(
+    rendered = render_site(
         template,
-        host="127.0.0.1",
-        https_port=8443,
-        http_port=8080,
-        cert=Path("/x/cert.pem"),
-        key=Path("/x/key.pem"),
-        media_root=Path("/x/media"),
         app_address=["127.0.0.1:9001", "127.0.0.1:9002"],
         media_proxy="http://127.0.0.1:9000/media-bucket",
     )

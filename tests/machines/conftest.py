@@ -19,11 +19,11 @@ import pytest
 
 from smartregion.site.prodstack import Stack
 from tests.deploy.support import (
-    Visitor,
     print_logs,
     require_nginx,
     running_smtp_server,
     several_machines,
+    visitors,
 )
 from tests.s3 import S3Server
 
@@ -78,13 +78,4 @@ def cluster(smtp_server, s3):
 @pytest.fixture
 def visitor(cluster):
     """``visitor("127.0.0.11")``: a new visitor from that address; closed after the test."""
-    made = []
-
-    def make(address: str) -> Visitor:
-        v = Visitor(cluster, address)
-        made.append(v)
-        return v
-
-    yield make
-    for v in made:
-        v.close()
+    yield from visitors(cluster)

@@ -6,7 +6,6 @@ there, a storage root that cannot be created.
 
 import io
 import logging
-import socket
 from datetime import timedelta
 
 import pytest
@@ -17,12 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from smartregion.core.logging import RequestIdFilter
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.outages import closed_port, unreachable
 
 
 def _task(status="READY", enqueued_ago=None, run_after=None):
@@ -100,14 +94,8 @@ def test_task_backlog_turns_503_only_above_the_configured_age(client, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_database_down_answers_503_naming_the_database(client):
-    connection.close()
-    saved = dict(connection.settings_dict)
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
-    try:
+    with unreachable(connection):
         response = client.get("/healthz")
-    finally:
-        connection.close()
-        connection.settings_dict.update(saved)
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail"
@@ -127,7 +115,7 @@ def _redis_cache_at_closed_port():
     pytest.importorskip("redis")
     return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
     }
 
 
@@ -221,15 +209,8 @@ def test_a_read_replica_is_checked_and_reported_down_without_failing_the_answer(
     assert healthy.status_code == 200
     assert healthy.json()["checks"]["replica"]["status"] == "ok"
 
-    replica = connections["replica"]
-    replica.close()
-    saved = dict(replica.settings_dict)
-    replica.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
-    try:
+    with unreachable(connections["replica"]):
         response = client.get("/healthz")
-    finally:
-        replica.close()
-        replica.settings_dict.update(saved)
     # Reported for monitoring, but the primary serves the replica's reads meanwhile: the load
     # balancer keeps the app server.
     assert response.status_code == 200
