@@ -526,11 +526,54 @@ def test_filled_honeypot_pretends_success_but_keeps_nothing(
     assert_nothing_kept(submit(client, data, django_capture_on_commit_callbacks), mailoutbox)
 
 
-def test_form_sent_faster_than_the_minimum_fill_time_is_dropped(
-    client, django_capture_on_commit_callbacks, mailoutbox
+TOO_FAST = "Das ging schneller, als ein Mensch ein Formular ausfüllt."
+EXPIRED = "Das Formular ist abgelaufen."
+
+
+def assert_back_with_input_kept(response, data, mailoutbox, note: str) -> str:
+    """Not spam, not yet taken: the form again, the note above it, everything entered kept
+    (the images as kept uploads), and nothing stored or sent."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert note in html
+    assert_input_kept(html, data, except_field="")
+    assert re.search(r'name="cover_kept" value="[^"]+"', html), "the cover is kept"
+    assert re.search(r'name="gallery_1_kept" value="[^"]+"', html), "the gallery image is kept"
+    assert Post.objects.count() == 0
+    assert ModerationLog.objects.count() == 0
+    assert mailoutbox == []
+    return html
+
+
+def send_again(client, html, data, captured):
+    """What the person does next: press the button again (the browser sends the hidden
+    fields as rendered, and no files)."""
+    again = {key: value for key, value in data.items() if not key.startswith(("cover", "gallery"))}
+    again |= {
+        "cover_alt": data["cover_alt"],
+        "gallery_1_alt": data["gallery_1_alt"],
+        "started": input_value(html, "started"),
+        "cover_kept": input_value(html, "cover_kept"),
+        "gallery_1_kept": input_value(html, "gallery_1_kept"),
+    }
+    return submit(client, again, captured)
+
+
+def test_a_form_sent_faster_than_the_minimum_fill_time_comes_back_with_everything_kept(
+    client, django_capture_on_commit_callbacks, mailoutbox, time_machine
 ):
-    data = with_files(form_data(started=started_token(seconds_ago=1)))
-    assert_nothing_kept(submit(client, data, django_capture_on_commit_callbacks), mailoutbox)
+    time_machine.move_to(timezone.now(), tick=False)
+    started = started_token(seconds_ago=1)  # autofill: a person done in one second
+    data = with_files(form_data(started=started))
+    response = submit(client, data, django_capture_on_commit_callbacks)
+    html = assert_back_with_input_kept(response, data, mailoutbox, TOO_FAST)
+    assert input_value(html, "started") == started  # its clock goes on running
+
+    time_machine.shift(timedelta(seconds=3))
+    response = send_again(client, html, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"] == THANKS
+    post = Post.objects.get()
+    assert post.title == data["title"] and post.cover_original and post.images.count() == 1
 
 
 def test_the_same_form_after_the_minimum_fill_time_is_kept(
@@ -544,6 +587,31 @@ def test_the_same_form_after_the_minimum_fill_time_is_kept(
     )
     assert response.status_code == 302
     assert Post.objects.count() == 1
+
+
+def test_the_started_token_expires_after_a_day(
+    client, django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    started = input_value(client.get(SUBMIT).content.decode(), "started")
+    time_machine.shift(timedelta(hours=23, minutes=59))
+    submit(client, with_files(form_data(started=started)), django_capture_on_commit_callbacks)
+    assert Post.objects.count() == 1, "a form open for most of a day still counts"
+    Post.objects.all().delete()
+    ModerationLog.objects.all().delete()
+    mailoutbox.clear()
+
+    time_machine.shift(timedelta(minutes=2))  # the same token, now older than a day
+    data = with_files(form_data(started=started, title="Ein zweiter Versuch"))
+    response = submit(client, data, django_capture_on_commit_callbacks)
+    html = assert_back_with_input_kept(response, data, mailoutbox, EXPIRED)
+    fresh = input_value(html, "started")
+    assert fresh and fresh != started, "the second try gets a fresh token"
+
+    time_machine.shift(timedelta(seconds=4))
+    response = send_again(client, html, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Post.objects.get().title == "Ein zweiter Versuch"
 
 
 def _forged_timestamp():
@@ -564,7 +632,7 @@ def _forged_timestamp():
     ],
     ids=["missing", "empty", "unsigned", "bad-signature", "changed-timestamp", "other-purpose"],
 )
-def test_missing_or_forged_started_token_keeps_nothing(
+def test_missing_or_forged_started_token_comes_back_and_keeps_nothing(
     client, started, django_capture_on_commit_callbacks, mailoutbox
 ):
     if started == "_forged_timestamp":
@@ -576,7 +644,9 @@ def test_missing_or_forged_started_token_keeps_nothing(
         del data["started"]
     else:
         data["started"] = started
-    assert_nothing_kept(submit(client, data, django_capture_on_commit_callbacks), mailoutbox)
+    response = submit(client, data, django_capture_on_commit_callbacks)
+    html = assert_back_with_input_kept(response, data, mailoutbox, EXPIRED)
+    assert input_value(html, "started") not in (None, "", started)
 
 
 RATE_LIMITED = "Sie haben in kurzer Zeit sehr viele Beiträge eingereicht."

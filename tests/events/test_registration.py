@@ -12,7 +12,13 @@ from icalendar import Calendar
 
 from events import services
 from events.models import Event, Registration
-from tests.events.helpers import CANCEL_LINK, CONFIRM_LINK, path_in, registration_data
+from tests.events.helpers import (
+    CANCEL_LINK,
+    CONFIRM_LINK,
+    path_in,
+    registration_data,
+    started_token,
+)
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -312,6 +318,21 @@ def test_honeypot_looks_like_success_and_keeps_nothing(client, django_capture_on
         client, event, django_capture_on_commit_callbacks, homepage="http://spam.example"
     )
     assert response.status_code == 302
+    assert Registration.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_registration_sent_too_fast_comes_back_with_the_input_kept(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory()
+    response = _post_registration(
+        client, event, django_capture_on_commit_callbacks, started=started_token(seconds_ago=1)
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Das ging schneller, als ein Mensch ein Formular ausfüllt." in html
+    assert 'value="Anna Beispiel"' in html
     assert Registration.objects.count() == 0
     assert mail.outbox == []
 
