@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import email.policy
-import html as html_lib
 import random
 import smtplib
 from dataclasses import dataclass, field
@@ -147,12 +146,14 @@ def render_mail(
     templates named explicitly, for names another package chose)."""
     ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **(context or {})}
     with translation.override(settings.LANGUAGE_CODE):
-        # Plain-text parts are rendered by the HTML-escaping engine: undo the entities.
-        subject = html_lib.unescape(
-            " ".join(render_to_string(subject_template or f"{template}_subject.txt", ctx).split())
+        # Subject and text part are plain text: rendered by the engine that escapes nothing.
+        subject = " ".join(
+            render_to_string(
+                subject_template or f"{template}_subject.txt", ctx, using="text"
+            ).split()
         )
-        text = html_lib.unescape(render_to_string(text_template or f"{template}.txt", ctx))
-        html = render_to_string(html_template or f"{template}.html", ctx)
+        text = render_to_string(text_template or f"{template}.txt", ctx, using="text")
+        html = render_to_string(html_template or f"{template}.html", ctx, using="django")
     return RenderedMail(
         subject=subject,
         text=text,

@@ -4,6 +4,8 @@ Nothing that comes out can carry script, style, iframes, event handlers or javas
 every link gets rel="nofollow ugc noopener".
 """
 
+import html
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -56,8 +58,11 @@ def render_markdown(text: str) -> SafeString:
 
 
 def markdown_to_text(text: str) -> str:
-    """Plain text of a Markdown body (for teasers, feeds and mails)."""
-    return nh3.clean(markdown.markdown(text or ""), tags=set()).strip()
+    """Plain text of a Markdown body (for calendars, feeds and mails): the words without markup
+    and without HTML entities („Kaffee & Kuchen“, not „Kaffee &amp; Kuchen“). Escape it where
+    it goes into HTML, as any other text."""
+    stripped = nh3.clean(markdown.markdown(text or ""), tags=set())  # entity-escaped text
+    return html.unescape(stripped).strip()
 
 
 class RendersMarkdown:

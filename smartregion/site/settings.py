@@ -208,6 +208,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain text (the text parts and subjects of mails): the same templates, but nothing is
+    # HTML-escaped, so „Kaffee & Kuchen“ stays as it is (smartregion.core.mail.render_mail).
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
