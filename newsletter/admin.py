@@ -143,10 +143,18 @@ class CampaignAdmin(admin.ModelAdmin):
             text += _(", %(skipped)s übersprungen (abgemeldet)") % {"skipped": obj.skipped_count}
         if obj.pending_count and obj.status != C.DRAFT:
             text += _(", %(pending)s ausstehend") % {"pending": obj.pending_count}
-        if obj.resume_at and obj.status == C.SENDING:
-            text += _(" – Mailserver nicht erreichbar, nächster Versuch %(time)s") % {
-                "time": date_format(timezone.localtime(obj.resume_at), "SHORT_DATETIME_FORMAT")
+        if obj.deferred_count and obj.status == C.SENDING:
+            text += _(" (davon %(deferred)s vom Empfängerserver vorübergehend abgewiesen)") % {
+                "deferred": obj.deferred_count
             }
+        if obj.resume_at and obj.status == C.SENDING:
+            time = date_format(timezone.localtime(obj.resume_at), "SHORT_DATETIME_FORMAT")
+            if obj.deferred_count:
+                text += _(" – nächster Versuch %(time)s") % {"time": time}
+            else:
+                text += _(" – Mailserver nicht erreichbar, nächster Versuch %(time)s") % {
+                    "time": time
+                }
         return text
 
     @admin.display(description=_("Empfänger"))

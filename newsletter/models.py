@@ -248,6 +248,10 @@ class Campaign(RendersMarkdown, models.Model):
     sent_count = models.PositiveIntegerField(_("gesendet"), default=0, editable=False)
     failed_count = models.PositiveIntegerField(_("fehlgeschlagen"), default=0, editable=False)
     skipped_count = models.PositiveIntegerField(_("übersprungen"), default=0, editable=False)
+    # Pending deliveries the recipient's server refused temporarily, waiting for their retry.
+    deferred_count = models.PositiveIntegerField(
+        _("vorübergehend abgewiesen"), default=0, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -262,10 +266,9 @@ class Campaign(RendersMarkdown, models.Model):
     progress_at = models.DateTimeField(
         _("letzter Versandfortschritt"), null=True, blank=True, editable=False
     )
-    # Set while the mail server is unavailable: when the next batch will be tried.
-    resume_at = models.DateTimeField(
-        _("nächster Versuch (Mailserver nicht erreichbar)"), null=True, blank=True, editable=False
-    )
+    # Set while the mail server is unavailable, or while the only deliveries left wait for their
+    # retry: when the next batch will be tried.
+    resume_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("versendet am"), null=True, blank=True, editable=False)
 
     objects = CampaignQuerySet.as_manager()
@@ -325,6 +328,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     error = models.TextField(_("Fehler"), blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    # A pending delivery the recipient's server refused temporarily (SMTP 4xx at RCPT TO): when
+    # it is tried next, and since when it is refused (it fails after MAIL_RETRY_HOURS).
+    retry_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    deferred_since = models.DateTimeField(_("vorübergehend abgewiesen seit"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

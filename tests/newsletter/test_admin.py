@@ -191,6 +191,19 @@ def test_failed_deliveries_are_listed_and_retried_from_the_admin(editor_client, 
     assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 1, 0)
 
 
+def test_the_progress_says_when_recipients_wait_for_a_retry(editor_client):
+    retry_at = timezone.now() + timedelta(minutes=8)
+    waiting = CampaignFactory(
+        status="sending", total_count=5, sent_count=3, deferred_count=2, resume_at=retry_at
+    )
+    down = CampaignFactory(status="sending", total_count=5, resume_at=retry_at)
+    page = editor_client.get(f"{CAMPAIGNS}{waiting.pk}/change/").content.decode()
+    assert "2 ausstehend (davon 2 vom Empfängerserver vorübergehend abgewiesen)" in page
+    assert "– nächster Versuch" in page and "nicht erreichbar" not in page
+    page = editor_client.get(f"{CAMPAIGNS}{down.pk}/change/").content.decode()
+    assert "Mailserver nicht erreichbar, nächster Versuch" in page
+
+
 # Subscribers ------------------------------------------------------------------------------------
 
 
