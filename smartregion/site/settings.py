@@ -5,6 +5,7 @@ Development works with nothing set. See README.md for the full table.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -408,6 +409,13 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "SMART REGION Emscher-Lippe <redaktion@smartregion-emscher-lippe.de>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Newsletter bounces (VERP): each campaign mail goes out with the envelope sender
+# "<local>+<signed delivery id>@<domain>" of this address, so a bounce says which delivery
+# bounced. The mail server must deliver "<local>+anything" to the mailbox of "<local>" (Postfix:
+# recipient_delimiter = +). Empty: campaign mails go out from DEFAULT_FROM_EMAIL.
+BOUNCE_ADDRESS = os.environ.get("BOUNCE_ADDRESS", "").strip()
+if BOUNCE_ADDRESS and not re.fullmatch(r"[^@\s+]+@[^@\s]+", BOUNCE_ADDRESS):
+    raise ImproperlyConfigured(f"BOUNCE_ADDRESS is no plain address: {BOUNCE_ADDRESS!r}")
 
 # Background work: Django's tasks framework with the database backend and its worker. Three
 # queues, served by one `db_worker --queue-name mail,default,bulk` in priority order:

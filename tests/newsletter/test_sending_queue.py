@@ -1,8 +1,10 @@
 """Campaigns on the real task queue with a real SMTP server: a chain of batch tasks on the bulk
 queue that lets waiting mail go first and waits out an unreachable server."""
 
+import re
 from collections import Counter
 from datetime import timedelta
+from email.utils import parseaddr
 
 import pytest
 from django.utils import timezone
@@ -239,3 +241,39 @@ def test_two_chains_retry_refused_recipients_and_send_each_mail_exactly_once(
     campaign.refresh_from_db()
     assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 30, 0)
     assert Counter(Delivery.objects.values_list("attempts", flat=True)) == {1: 24, 2: 6}
+
+
+# Bounce address ----------------------------------------------------------------------------------
+
+
+def test_each_mail_goes_out_from_its_own_bounce_address(db_tasks, smtp_server, settings):
+    """VERP: the envelope sender (MAIL FROM, the later Return-Path) names the delivery, signed;
+    the From header the readers see stays the newsletter's sender."""
+    settings.BOUNCE_ADDRESS = "bounces@portal.example"
+    SubscriberFactory.create_batch(3)
+    smtp_server.start()
+    schedule(CampaignFactory())
+    run_until_idle()
+
+    from newsletter import links
+
+    deliveries = {d.subscriber.email: d.pk for d in Delivery.objects.select_related("subscriber")}
+    assert len(smtp_server.envelopes) == 3
+    for (mail_from, rcpt_tos), message in zip(
+        smtp_server.envelopes, smtp_server.messages, strict=True
+    ):
+        assert re.fullmatch(r"bounces\+\d+\.[a-z2-7]{26}@portal\.example", mail_from), mail_from
+        assert links.delivery_from_bounce_address(mail_from) == deliveries[rcpt_tos[0]]
+        assert message["From"] == settings.DEFAULT_FROM_EMAIL
+        assert message["To"] == rcpt_tos[0]
+    assert len({mail_from for mail_from, _rcpt in smtp_server.envelopes}) == 3
+
+
+def test_without_a_bounce_address_mails_go_out_from_the_sender(db_tasks, smtp_server, settings):
+    settings.BOUNCE_ADDRESS = ""
+    SubscriberFactory()
+    smtp_server.start()
+    schedule(CampaignFactory())
+    run_until_idle()
+    [(mail_from, _rcpt)] = smtp_server.envelopes
+    assert mail_from == parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
