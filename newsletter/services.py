@@ -41,7 +41,10 @@ progress, or 15 minutes after a planned retry that did not happen) or the admin 
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
+import mailbox
 import smtplib
 from datetime import timedelta
 from enum import StrEnum
@@ -50,10 +53,10 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from newsletter import emails, links
+from newsletter import bounces, emails, links
 from newsletter.models import Campaign, ConsentText, Delivery, Subscriber, normalise_email
 from smartregion.core import mail
 from smartregion.core.signing import BadToken
@@ -517,3 +520,63 @@ def _finish(campaign: Campaign) -> Campaign:
                 later = tasks.send_campaign.using(run_after=locked.resume_at)
                 transaction.on_commit(partial(later.enqueue, locked.pk))
     return locked
+
+
+# Bounces ----------------------------------------------------------------------------------------
+
+# Mails in the bounce mailbox that are no bounce of ours go into this Maildir folder, for a look.
+IGNORED_FOLDER = "ignored"
+
+
+def bounce_record(*, delivery_id: int, reason: str) -> bool:
+    """A delivery bounced permanently: mark it bounced with the reason, count it on its
+    campaign, and mark its subscriber as bouncing, so later campaigns skip the address (an
+    unsubscribed address stays unsubscribed). False when the delivery is gone (the subscriber
+    was erased) or its bounce was recorded already: a bounce read twice counts once."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery_id, bounced_at__isnull=True)
+            .first()
+        )
+        if delivery is None:
+            return False
+        delivery.bounced_at = now
+        delivery.error = reason[:1000]
+        delivery.save(update_fields=["bounced_at", "error"])
+        Campaign.objects.filter(pk=delivery.campaign_id).update(
+            bounced_count=F("bounced_count") + 1
+        )
+        Subscriber.objects.filter(pk=delivery.subscriber_id, status=S.CONFIRMED).update(
+            status=S.BOUNCING, bounced_at=now
+        )
+    logger.info("newsletter delivery %s bounced: %s", delivery_id, reason)
+    return True
+
+
+def bounces_process(*, maildir: str) -> dict[str, int]:
+    """Read the bounce mailbox (a Maildir) and record each permanent bounce. Every mail read
+    leaves the inbox: bounces are deleted, mails that are no bounce of ours are moved to the
+    folder "ignored". Returns how many mails were "bounced" (recorded now), "known" (recorded
+    before, or the delivery is gone), "temporary" (4.x.x: the remote server still tries) and
+    "ignored". Safe to run twice at once: a mail another run took is skipped."""
+    box = mailbox.Maildir(maildir, factory=None, create=False)
+    counts = dict.fromkeys(["bounced", "known", "temporary", "ignored"], 0)
+    for key in list(box.iterkeys()):
+        try:
+            raw = box.get_bytes(key)
+        except (KeyError, FileNotFoundError):
+            continue  # another run took it
+        bounce = bounces.read_bounce(email.message_from_bytes(raw, policy=email.policy.default))
+        if bounce is None:
+            box.add_folder(IGNORED_FOLDER).add(raw)
+            counts["ignored"] += 1
+        elif not bounce.permanent:
+            counts["temporary"] += 1
+        elif bounce_record(delivery_id=bounce.delivery_id, reason=bounce.reason):
+            counts["bounced"] += 1
+        else:
+            counts["known"] += 1
+        box.discard(key)
+    return counts
