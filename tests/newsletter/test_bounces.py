@@ -8,12 +8,14 @@ import mailbox
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from newsletter import links, services, tasks
 from newsletter.bounces import read_bounce
 from newsletter.models import Campaign, Delivery, Subscriber
 from tests.factories import CampaignFactory, SubscriberFactory
+from tests.newsletter.conftest import confirm_link
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +265,15 @@ def test_housekeeping_reads_the_configured_bounce_mailbox(settings, maildir, hou
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.BOUNCING
     assert maildir.keys() == []
+
+
+def test_a_bouncing_address_can_sign_up_and_confirm_again(client, signup):
+    """Whoever fixed their mailbox subscribes again through the double opt-in."""
+    SubscriberFactory(email="anna@example.org", status="bouncing")
+    signup("anna@example.org")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.PENDING
+    [message] = mail.outbox
+    client.get(confirm_link(message))
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
