@@ -55,7 +55,15 @@ LOG_FIELDS = ["created_by", "created_at", "started_at", "progress_at", "resume_a
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["subject", "status", "progress", "topic", "sent_at", "created_by"]
+    list_display = [
+        "subject",
+        "status",
+        "progress",
+        "bounced_count",
+        "topic",
+        "sent_at",
+        "created_by",
+    ]
     list_filter = ["status", "topic"]
     search_fields = ["subject", "preheader", "body"]
     list_select_related = ["topic", "created_by"]
@@ -64,7 +72,7 @@ class CampaignAdmin(admin.ModelAdmin):
     filter_horizontal = ["posts", "events"]
     actions = ["retry_failed"]
     fieldsets = [
-        (_("Versand"), {"fields": ["status", "tools", "progress", "failures"]}),
+        (_("Versand"), {"fields": ["status", "tools", "progress", "failures", "bounces"]}),
         (_("Inhalt"), {"fields": ["subject", "preheader", "body"]}),
         (
             _("Abschnitte"),
@@ -86,6 +94,7 @@ class CampaignAdmin(admin.ModelAdmin):
             "tools",
             "progress",
             "failures",
+            "bounces",
             "recipients",
             *LOG_FIELDS,
         ]
@@ -143,10 +152,22 @@ class CampaignAdmin(admin.ModelAdmin):
             text += _(", %(skipped)s übersprungen (abgemeldet)") % {"skipped": obj.skipped_count}
         if obj.pending_count and obj.status != C.DRAFT:
             text += _(", %(pending)s ausstehend") % {"pending": obj.pending_count}
-        if obj.resume_at and obj.status == C.SENDING:
-            text += _(" – Mailserver nicht erreichbar, nächster Versuch %(time)s") % {
-                "time": date_format(timezone.localtime(obj.resume_at), "SHORT_DATETIME_FORMAT")
+        if obj.bounced_count:
+            text += _(", %(bounced)s unzustellbar zurückgekommen (Bounce)") % {
+                "bounced": obj.bounced_count
             }
+        if obj.deferred_count and obj.status == C.SENDING:
+            text += _(" (davon %(deferred)s vom Empfängerserver vorübergehend abgewiesen)") % {
+                "deferred": obj.deferred_count
+            }
+        if obj.resume_at and obj.status == C.SENDING:
+            time = date_format(timezone.localtime(obj.resume_at), "SHORT_DATETIME_FORMAT")
+            if obj.deferred_count:
+                text += _(" – nächster Versuch %(time)s") % {"time": time}
+            else:
+                text += _(" – Mailserver nicht erreichbar, nächster Versuch %(time)s") % {
+                    "time": time
+                }
         return text
 
     @admin.display(description=_("Empfänger"))
@@ -198,6 +219,31 @@ class CampaignAdmin(admin.ModelAdmin):
             listing,
             obj.pk,
             _("Alle fehlgeschlagenen Zustellungen"),
+        )
+
+    @admin.display(description=_("Bounces"))
+    def bounces(self, obj):
+        if obj is None or not obj.bounced_count:
+            return "–"
+        bounced = (
+            obj.deliveries.filter(bounced_at__isnull=False)
+            .select_related("subscriber")
+            .order_by("-bounced_at", "pk")[:MAX_FAILURES_SHOWN]
+        )
+        listing = reverse("admin:newsletter_delivery_changelist")
+        return format_html(
+            "<p>{}</p><ul>{}</ul><a href='{}?campaign__id__exact={}&amp;bounced_at__isempty=0'>"
+            "{}</a>",
+            _(
+                "Diese Adressen sind als unzustellbar markiert und bekommen keine weiteren "
+                "Newsletter, bis sie sich neu anmelden."
+            ),
+            format_html_join(
+                "", "<li>{}: {}</li>", ((d.subscriber.email, d.error) for d in bounced)
+            ),
+            listing,
+            obj.pk,
+            _("Alle Bounces dieser Ausgabe"),
         )
 
     # Extra pages: preview, test send, send, retry -----------------------------------------------
@@ -321,8 +367,16 @@ class CampaignAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: who got which campaign, and why a delivery failed."""
 
-    list_display = ["campaign", "subscriber", "status", "attempts", "sent_at", "error"]
-    list_filter = ["status", "campaign"]
+    list_display = [
+        "campaign",
+        "subscriber",
+        "status",
+        "attempts",
+        "sent_at",
+        "bounced_at",
+        "error",
+    ]
+    list_filter = ["status", ("bounced_at", admin.EmptyFieldListFilter), "campaign"]
     search_fields = ["subscriber__email"]
     list_select_related = ["campaign", "subscriber"]
     show_full_result_count = False
@@ -355,6 +409,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "signup_at",
         "confirmed_at",
         "unsubscribed_at",
+        "bounced_at",
         "deliveries_sent",
     ]
     fieldsets = [
@@ -375,7 +430,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Versand"), {"fields": ["deliveries_sent"]}),
+        (_("Versand"), {"fields": ["deliveries_sent", "bounced_at"]}),
     ]
 
     def has_add_permission(self, request):

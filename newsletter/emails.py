@@ -92,9 +92,11 @@ def campaign_message(
     rendered: mail.RenderedMail, *, subscriber: Subscriber, delivery_id: int, campaign_id: int
 ) -> EmailMultiAlternatives:
     """One recipient's mail: personal links in the text, RFC 8058 one-click unsubscribe headers
-    and a Message-ID that stays the same if this delivery is ever sent again."""
+    and a Message-ID that stays the same if this delivery is ever sent again. With a
+    BOUNCE_ADDRESS the envelope sender (MAIL FROM, later the Return-Path) is the delivery's own
+    bounce address (VERP); the From header stays DEFAULT_FROM_EMAIL."""
     personal = links.personal_links(subscriber)
-    return rendered.personalise(
+    message = rendered.personalise(
         to=subscriber.email,
         values=personal,
         headers={
@@ -103,6 +105,12 @@ def campaign_message(
             "Message-ID": f"<newsletter.{campaign_id}.{delivery_id}@{_host()}>",
         },
     ).to_message()
+    if envelope_from := links.bounce_address(delivery_id):
+        # Django sends from ``from_email`` and writes the From header from a "From" header if
+        # one is given.
+        message.extra_headers = {**message.extra_headers, "From": message.from_email}
+        message.from_email = envelope_from
+    return message
 
 
 def send_test(campaign: Campaign, *, to: str) -> None:

@@ -5,6 +5,9 @@
 * Unsubscribe and preferences ``/newsletter/abmelden/<token>/``, ``/newsletter/einstellungen/
   <token>/``: one token per subscriber that does not expire (RFC 8058 links must keep working
   in old mails). Whoever has the mail can unsubscribe; nothing else can be done with it.
+* Bounce address (VERP) ``bounces+<token>@example.org``: the envelope sender of each campaign
+  mail, with the delivery's id signed (``BOUNCE_ADDRESS``). A bounce comes back to it, and the
+  address says which delivery bounced; a made-up address is not believed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from smartregion.core.signing import BadToken, make_token, read_token
+from smartregion.core.signing import (
+    BadToken,
+    make_address_token,
+    make_token,
+    read_address_token,
+    read_token,
+)
 
 CONFIRM_MAX_AGE = timedelta(hours=48)
 
@@ -73,3 +82,33 @@ def personal_links(subscriber) -> dict[str, str]:
         "preferences_url": settings.SITE_URL
         + reverse("newsletter:preferences", kwargs={"token": token}),
     }
+
+
+BOUNCE_PURPOSE = "newsletter-bounce"
+BOUNCE_DELIMITER = "+"
+
+
+def bounce_address(delivery_id: int) -> str:
+    """The envelope sender of a delivery's mail, ``BOUNCE_ADDRESS`` with the delivery's token
+    after a "+"; "" when no BOUNCE_ADDRESS is set (the mail goes out from DEFAULT_FROM_EMAIL)."""
+    if not settings.BOUNCE_ADDRESS:
+        return ""
+    local, _at, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    token = make_address_token(BOUNCE_PURPOSE, delivery_id)
+    return f"{local}{BOUNCE_DELIMITER}{token}@{domain}"
+
+
+def delivery_from_bounce_address(address: str) -> int | None:
+    """The delivery id in a bounce address made by ``bounce_address``; None for any other
+    address and for a forged token."""
+    if not settings.BOUNCE_ADDRESS:
+        return None
+    local, _at, domain = settings.BOUNCE_ADDRESS.lower().rpartition("@")
+    their_local, _at, their_domain = address.strip().strip("<>").lower().rpartition("@")
+    prefix = f"{local}{BOUNCE_DELIMITER}"
+    if their_domain != domain or not their_local.startswith(prefix):
+        return None
+    try:
+        return read_address_token(BOUNCE_PURPOSE, their_local.removeprefix(prefix))
+    except BadToken:
+        return None

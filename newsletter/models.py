@@ -85,7 +85,8 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
     def recipients_for(self, campaign: Campaign):
-        """The confirmed subscribers a campaign goes to (only one Themenfeld, if it has one)."""
+        """The confirmed subscribers a campaign goes to (only one Themenfeld, if it has one).
+        An address that bounced permanently is no longer confirmed ("bouncing")."""
         subscribers = self.confirmed()
         if campaign.topic_id:
             subscribers = subscribers.filter(topics=campaign.topic_id)
@@ -97,6 +98,9 @@ class Subscriber(models.Model):
         PENDING = "pending", _("Unbestätigt")
         CONFIRMED = "confirmed", _("Bestätigt")
         UNSUBSCRIBED = "unsubscribed", _("Abgemeldet")
+        # A newsletter to the address bounced permanently (SMTP 5.x.x): no more mail goes to it
+        # until it signs up and confirms again.
+        BOUNCING = "bouncing", _("Unzustellbar (Bounce)")
 
     class Source(models.TextChoices):
         FORM = "form", _("Anmeldeformular")
@@ -144,6 +148,12 @@ class Subscriber(models.Model):
         ),
     )
     unsubscribed_at = models.DateTimeField(_("abgemeldet am"), null=True, blank=True)
+    bounced_at = models.DateTimeField(
+        _("unzustellbar seit"),
+        null=True,
+        blank=True,
+        help_text=_("Wann ein Newsletter an die Adresse dauerhaft unzustellbar zurückkam."),
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -248,6 +258,12 @@ class Campaign(RendersMarkdown, models.Model):
     sent_count = models.PositiveIntegerField(_("gesendet"), default=0, editable=False)
     failed_count = models.PositiveIntegerField(_("fehlgeschlagen"), default=0, editable=False)
     skipped_count = models.PositiveIntegerField(_("übersprungen"), default=0, editable=False)
+    # Pending deliveries the recipient's server refused temporarily, waiting for their retry.
+    deferred_count = models.PositiveIntegerField(
+        _("vorübergehend abgewiesen"), default=0, editable=False
+    )
+    # Deliveries that came back as a permanent bounce (counted by services.bounce_record).
+    bounced_count = models.PositiveIntegerField(_("Bounces"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -262,10 +278,9 @@ class Campaign(RendersMarkdown, models.Model):
     progress_at = models.DateTimeField(
         _("letzter Versandfortschritt"), null=True, blank=True, editable=False
     )
-    # Set while the mail server is unavailable: when the next batch will be tried.
-    resume_at = models.DateTimeField(
-        _("nächster Versuch (Mailserver nicht erreichbar)"), null=True, blank=True, editable=False
-    )
+    # Set while the mail server is unavailable, or while the only deliveries left wait for their
+    # retry: when the next batch will be tried.
+    resume_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("versendet am"), null=True, blank=True, editable=False)
 
     objects = CampaignQuerySet.as_manager()
@@ -310,7 +325,7 @@ class Delivery(models.Model):
         PENDING = "pending", _("Wartet")
         SENT = "sent", _("Gesendet")
         FAILED = "failed", _("Fehlgeschlagen")
-        SKIPPED = "skipped", _("Übersprungen (inzwischen abgemeldet)")
+        SKIPPED = "skipped", _("Übersprungen (inzwischen abgemeldet oder unzustellbar)")
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("Ausgabe")
@@ -325,6 +340,12 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     error = models.TextField(_("Fehler"), blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    # A pending delivery the recipient's server refused temporarily (SMTP 4xx at RCPT TO): when
+    # it is tried next, and since when it is refused (it fails after MAIL_RETRY_HOURS).
+    retry_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    deferred_since = models.DateTimeField(_("vorübergehend abgewiesen seit"), null=True, blank=True)
+    # A sent delivery that bounced permanently later; ``error`` then holds the bounce's reason.
+    bounced_at = models.DateTimeField(_("Bounce am"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

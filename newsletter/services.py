@@ -23,18 +23,28 @@ message. So:
   a database commit cannot be made atomic together). Both copies carry the same Message-ID,
   which many mail programs use to hide the duplicate.
 
-A recipient refused by the server (any code) is marked failed with the error and can be retried
-from the admin. When the server cannot be reached, drops the connection or refuses the sender or
-the data temporarily (4xx), the batch stops with its rows still pending and the chain continues
-later: the same task is enqueued with a ``run_after`` that backs off (``mail.retry_delay``, at
-most an hour apart) and ``Campaign.resume_at`` says when. Any other error ends the chain; the
-periodic ``resume_stalled_campaigns`` task (after 15 minutes without progress, or 15 minutes
-after a planned retry that did not happen) or the admin starts it again.
+A recipient refused temporarily (450, 451, 452 at RCPT TO: greylisting, a full mailbox, a
+local error) stays pending with ``Delivery.retry_at`` set after a backoff (``mail.retry_delay``)
+and is sent by a later batch; after ``MAIL_RETRY_HOURS`` of refusals it is marked failed, as any
+mail is. Only a permanent refusal (5xx) marks a delivery failed at once; failed deliveries can be
+retried from the admin. While deliveries wait for their retry the campaign is not finished: the
+chain that finds nothing else to send enqueues itself again for the first ``retry_at``
+(``Campaign.resume_at``).
+
+When the server cannot be reached, drops the connection, closes it (421 at any step) or refuses
+the sender or the data temporarily (4xx), the batch stops with its rows still pending and the
+chain continues later: the same task is enqueued with a ``run_after`` that backs off
+(``mail.retry_delay``, at most an hour apart) and ``Campaign.resume_at`` says when. Any other
+error ends the chain; the periodic ``resume_stalled_campaigns`` task (after 15 minutes without
+progress, or 15 minutes after a planned retry that did not happen) or the admin starts it again.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
+import mailbox
 import smtplib
 from datetime import timedelta
 from enum import StrEnum
@@ -43,10 +53,10 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from newsletter import emails, links
+from newsletter import bounces, emails, links
 from newsletter.models import Campaign, ConsentText, Delivery, Subscriber, normalise_email
 from smartregion.core import mail
 from smartregion.core.signing import BadToken
@@ -242,7 +252,11 @@ def campaign_retry(*, campaign: Campaign) -> int:
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status == C.DRAFT:
             return 0
-        count = Delivery.objects.filter(campaign=locked, status=D.FAILED).update(status=D.PENDING)
+        count = Delivery.objects.filter(campaign=locked, status=D.FAILED).update(
+            status=D.PENDING, retry_at=None, deferred_since=None
+        )
+        # Recipients waiting for a retry are tried now (their MAIL_RETRY_HOURS keep counting).
+        Delivery.objects.filter(campaign=locked, status=D.PENDING).update(retry_at=None)
         if count and locked.status == C.SENT:
             locked.status = C.SENDING
         locked.progress_at = timezone.now()
@@ -282,11 +296,7 @@ def campaign_send(
     campaign = _start_sending(campaign_id)
     if campaign is None:
         return None
-    batch = list(
-        Delivery.objects.filter(campaign=campaign, status=D.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch_size]
-    )
+    batch = list(_due(campaign).order_by("pk").values_list("pk", flat=True)[:batch_size])
     if not batch:
         return _finish(campaign)
     rendered = emails.render_campaign(campaign)
@@ -298,12 +308,20 @@ def campaign_send(
             raise
         return campaign
     _update_counts(campaign)
-    if handled and Delivery.objects.filter(campaign=campaign, status=D.PENDING).exists():
+    if handled and _due(campaign).exists():
         # Not on commit: the worker runs a task outside any transaction.
         tasks.send_campaign.enqueue(campaign.pk)
         return campaign
-    # Done, or every row of the batch is being sent by another worker (whose chain goes on).
+    # Done, or every row of the batch is being sent by another worker (whose chain goes on), or
+    # the rows left wait for their retry.
     return _finish(campaign)
+
+
+def _due(campaign: Campaign):
+    """The pending deliveries to send now: not waiting for a retry, or their time has come."""
+    return Delivery.objects.filter(campaign=campaign, status=D.PENDING).filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
+    )
 
 
 def _send_later(campaign: Campaign, failures: int, error: Exception) -> bool:
@@ -390,20 +408,51 @@ def _send_one(connection, campaign: Campaign, rendered, delivery: Delivery) -> N
     except MESSAGE_ERRORS as error:
         if _server_unavailable(error):
             raise  # the row stays pending; the batch is tried again later (campaign_send)
-        delivery.status = D.FAILED
         delivery.error = mail.error_text(error)
-        logger.warning("newsletter %s: delivery %s failed: %s", campaign.pk, delivery.pk, error)
+        if not (mail.is_temporary_failure(error) and _retry_later(delivery)):
+            delivery.status = D.FAILED
+            delivery.retry_at = delivery.deferred_since = None
+            logger.warning(
+                "newsletter %s: delivery %s failed: %s", campaign.pk, delivery.pk, delivery.error
+            )
     else:
         delivery.status = D.SENT
         delivery.sent_at = timezone.now()
         delivery.error = ""
-    delivery.save(update_fields=["status", "attempts", "error", "sent_at"])
+        delivery.retry_at = delivery.deferred_since = None
+    delivery.save(
+        update_fields=["status", "attempts", "error", "sent_at", "retry_at", "deferred_since"]
+    )
+
+
+def _retry_later(delivery: Delivery) -> bool:
+    """Keep a delivery the recipient's server refused temporarily pending, to be tried again
+    after a backoff; False once it has been refused for MAIL_RETRY_HOURS (it fails)."""
+    now = timezone.now()
+    since = delivery.deferred_since or now
+    deadline = since + timedelta(hours=settings.MAIL_RETRY_HOURS)
+    if now >= deadline:
+        return False
+    delivery.deferred_since = since
+    delivery.retry_at = min(now + timedelta(seconds=mail.retry_delay(delivery.attempts)), deadline)
+    logger.info(
+        "newsletter delivery %s refused temporarily (%s); next attempt at %s",
+        delivery.pk,
+        delivery.error,
+        delivery.retry_at.isoformat(),
+    )
+    return True
 
 
 def _server_unavailable(error: Exception) -> bool:
-    """A temporary refusal that concerns every message, not this recipient (sender or data
-    refused with 4xx, e.g. "451 local error")."""
-    return mail.is_temporary_failure(error) and not isinstance(error, smtplib.SMTPRecipientsRefused)
+    """A temporary refusal that concerns every message, not this recipient: the sender or the
+    data refused with 4xx (e.g. "451 local error"), or 421 at any step, the server closing the
+    connection (smtplib has closed it already)."""
+    if not mail.is_temporary_failure(error):
+        return False
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _message in error.recipients.values())
+    return True
 
 
 def _deliver(connection, message) -> None:
@@ -417,22 +466,25 @@ def _deliver(connection, message) -> None:
 
 
 def _update_counts(campaign: Campaign) -> None:
-    counts = dict(
-        Delivery.objects.filter(campaign=campaign)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
+    counts = Delivery.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(status=D.SENT)),
+        failed=Count("pk", filter=Q(status=D.FAILED)),
+        skipped=Count("pk", filter=Q(status=D.SKIPPED)),
+        deferred=Count("pk", filter=Q(status=D.PENDING, retry_at__isnull=False)),
     )
-    campaign.sent_count = counts.get(D.SENT, 0)
-    campaign.failed_count = counts.get(D.FAILED, 0)
-    campaign.skipped_count = counts.get(D.SKIPPED, 0)
-    campaign.total_count = sum(counts.values())
+    campaign.sent_count = counts["sent"]
+    campaign.failed_count = counts["failed"]
+    campaign.skipped_count = counts["skipped"]
+    campaign.deferred_count = counts["deferred"]
+    campaign.total_count = counts["total"]
     campaign.progress_at = timezone.now()
     campaign.resume_at = None
     Campaign.objects.filter(pk=campaign.pk).update(
         sent_count=campaign.sent_count,
         failed_count=campaign.failed_count,
         skipped_count=campaign.skipped_count,
+        deferred_count=campaign.deferred_count,
         total_count=campaign.total_count,
         progress_at=campaign.progress_at,
         resume_at=None,
@@ -440,11 +492,91 @@ def _update_counts(campaign: Campaign) -> None:
 
 
 def _finish(campaign: Campaign) -> Campaign:
+    """Mark the campaign sent when no delivery is pending. Pending deliveries that another
+    worker is sending are left to its chain; when the only ones left wait for a retry, this
+    chain goes on at the first ``retry_at`` (``resume_at``)."""
+    from newsletter import tasks
+
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        still_pending = Delivery.objects.filter(campaign=locked, status=D.PENDING).exists()
-        if locked.status == C.SENDING and not still_pending:
+        if locked.status != C.SENDING:
+            return locked
+        pending = Delivery.objects.filter(campaign=locked, status=D.PENDING)
+        if not pending.exists():
             locked.status = C.SENT
             locked.sent_at = locked.sent_at or timezone.now()
-            locked.save(update_fields=["status", "sent_at"])
+            locked.resume_at = None
+            locked.save(update_fields=["status", "sent_at", "resume_at"])
+            return locked
+        due = _due(locked)
+        if due.select_for_update(skip_locked=True).values_list("pk", flat=True).first():
+            # Due now and nobody is sending it (its retry time came meanwhile): go on.
+            transaction.on_commit(partial(tasks.send_campaign.enqueue, locked.pk))
+        elif not due.exists():
+            locked.resume_at = pending.aggregate(first=Min("retry_at"))["first"]
+            locked.save(update_fields=["resume_at"])
+            # Without a backend that defers, resume_stalled_campaigns starts it after resume_at.
+            if tasks.send_campaign.get_backend().supports_defer:
+                later = tasks.send_campaign.using(run_after=locked.resume_at)
+                transaction.on_commit(partial(later.enqueue, locked.pk))
     return locked
+
+
+# Bounces ----------------------------------------------------------------------------------------
+
+# Mails in the bounce mailbox that are no bounce of ours go into this Maildir folder, for a look.
+IGNORED_FOLDER = "ignored"
+
+
+def bounce_record(*, delivery_id: int, reason: str) -> bool:
+    """A delivery bounced permanently: mark it bounced with the reason, count it on its
+    campaign, and mark its subscriber as bouncing, so later campaigns skip the address (an
+    unsubscribed address stays unsubscribed). False when the delivery is gone (the subscriber
+    was erased) or its bounce was recorded already: a bounce read twice counts once."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery_id, bounced_at__isnull=True)
+            .first()
+        )
+        if delivery is None:
+            return False
+        delivery.bounced_at = now
+        delivery.error = reason[:1000]
+        delivery.save(update_fields=["bounced_at", "error"])
+        Campaign.objects.filter(pk=delivery.campaign_id).update(
+            bounced_count=F("bounced_count") + 1
+        )
+        Subscriber.objects.filter(pk=delivery.subscriber_id, status=S.CONFIRMED).update(
+            status=S.BOUNCING, bounced_at=now
+        )
+    logger.info("newsletter delivery %s bounced: %s", delivery_id, reason)
+    return True
+
+
+def bounces_process(*, maildir: str) -> dict[str, int]:
+    """Read the bounce mailbox (a Maildir) and record each permanent bounce. Every mail read
+    leaves the inbox: bounces are deleted, mails that are no bounce of ours are moved to the
+    folder "ignored". Returns how many mails were "bounced" (recorded now), "known" (recorded
+    before, or the delivery is gone), "temporary" (4.x.x: the remote server still tries) and
+    "ignored". Safe to run twice at once: a mail another run took is skipped."""
+    box = mailbox.Maildir(maildir, factory=None, create=False)
+    counts = dict.fromkeys(["bounced", "known", "temporary", "ignored"], 0)
+    for key in list(box.iterkeys()):
+        try:
+            raw = box.get_bytes(key)
+        except (KeyError, FileNotFoundError):
+            continue  # another run took it
+        bounce = bounces.read_bounce(email.message_from_bytes(raw, policy=email.policy.default))
+        if bounce is None:
+            box.add_folder(IGNORED_FOLDER).add(raw)
+            counts["ignored"] += 1
+        elif not bounce.permanent:
+            counts["temporary"] += 1
+        elif bounce_record(delivery_id=bounce.delivery_id, reason=bounce.reason):
+            counts["bounced"] += 1
+        else:
+            counts["known"] += 1
+        box.discard(key)
+    return counts

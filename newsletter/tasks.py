@@ -29,3 +29,16 @@ def resume_stalled_campaigns() -> int:
     from newsletter.services import campaigns_resume_stalled
 
     return campaigns_resume_stalled()
+
+
+@task
+def process_bounces() -> dict:
+    """Periodic: read the bounce mailbox (settings.BOUNCE_MAILDIR) if there is one on this
+    host's workers (services.bounces_process)."""
+    from django.conf import settings
+
+    from newsletter.services import bounces_process
+
+    if not settings.BOUNCE_MAILDIR:
+        return {}
+    return bounces_process(maildir=settings.BOUNCE_MAILDIR)

@@ -9,7 +9,10 @@ would not allow.
 ``SMTPServer`` is aiosmtpd on 127.0.0.1, on a port chosen up front so that it can be down (the
 port closed) first and up later. Its ``answers`` list scripts replies: each message takes the
 next entry (a full SMTP reply such as "451 4.3.0 Bitte später" for DATA, or "550 …" for the
-recipient); when the list is empty, messages are accepted.
+recipient); when the list is empty, messages are accepted. ``refuse(address, *answers)`` scripts
+the replies to RCPT TO for one address, any code (a 4xx at RCPT too): each RCPT of the address
+takes the next one, and once they are used up the address is accepted. ``envelopes`` holds the
+envelope (MAIL FROM, RCPT TO) of each accepted message, ``messages`` the parsed messages.
 """
 
 from __future__ import annotations
@@ -80,8 +83,10 @@ def free_port() -> int:
 class Handler:
     def __init__(self, answers: list[str]):
         self.answers = answers
+        self.rcpt_answers: dict[str, list[str]] = {}  # per address (lower case), for RCPT TO
         self.lock = threading.Lock()
         self.messages: list = []  # parsed email.message.EmailMessage, in arrival order
+        self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TOs), same order
 
     def _next(self) -> str | None:
         with self.lock:
@@ -89,6 +94,9 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
+            scripted = self.rcpt_answers.get(address.lower())
+            if scripted:
+                return scripted.pop(0)
             answer = self.answers[0] if self.answers else None
         if answer and answer.startswith("5"):
             self._next()
@@ -102,6 +110,7 @@ class Handler:
             return answer
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted"
 
 
@@ -115,6 +124,17 @@ class SMTPServer:
     def messages(self) -> list:
         with self.handler.lock:
             return list(self.handler.messages)
+
+    @property
+    def envelopes(self) -> list[tuple[str, list[str]]]:
+        with self.handler.lock:
+            return list(self.handler.envelopes)
+
+    def refuse(self, address: str, *answers: str) -> None:
+        """Answer the next RCPT TO of ``address`` with ``answers`` in turn (e.g. "450 4.2.0
+        Greylisted", "550 5.1.1 Unbekannt"), then accept it."""
+        with self.handler.lock:
+            self.handler.rcpt_answers.setdefault(address.lower(), []).extend(answers)
 
     def start(self) -> None:
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)

@@ -5,6 +5,7 @@ Development works with nothing set. See README.md for the full table.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -417,6 +418,16 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "SMART REGION Emscher-Lippe <redaktion@smartregion-emscher-lippe.de>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Newsletter bounces (VERP): each campaign mail goes out with the envelope sender
+# "<local>+<signed delivery id>@<domain>" of this address, so a bounce says which delivery
+# bounced. The mail server must deliver "<local>+anything" to the mailbox of "<local>" (Postfix:
+# recipient_delimiter = +). Empty: campaign mails go out from DEFAULT_FROM_EMAIL.
+BOUNCE_ADDRESS = os.environ.get("BOUNCE_ADDRESS", "").strip()
+if BOUNCE_ADDRESS and not re.fullmatch(r"[^@\s+]+@[^@\s]+", BOUNCE_ADDRESS):
+    raise ImproperlyConfigured(f"BOUNCE_ADDRESS is no plain address: {BOUNCE_ADDRESS!r}")
+# The mailbox the bounces to BOUNCE_ADDRESS are delivered into, a Maildir that the task
+# workers can read and write: `manage.py process_bounces` and the periodic task read it.
+BOUNCE_MAILDIR = os.environ.get("BOUNCE_MAILDIR", "")
 
 # Background work: Django's tasks framework with the database backend and its worker. Three
 # queues, served by one `db_worker --queue-name mail,default,bulk` in priority order:
@@ -498,6 +509,7 @@ PERIODIC_TASKS = {
     "members.tasks.membership_housekeeping": timedelta(minutes=15),
     "newsletter.tasks.purge_pending": timedelta(hours=1),
     "newsletter.tasks.resume_stalled_campaigns": timedelta(minutes=15),
+    "newsletter.tasks.process_bounces": timedelta(minutes=15),
     "events.tasks.send_reminders": timedelta(minutes=15),
     "events.tasks.purge_unconfirmed_registrations": timedelta(hours=1),
     "smartregion.search.tasks.refresh_vocabulary": timedelta(minutes=15),

@@ -10,10 +10,12 @@ class WorkerDied(Exception):
 
 
 class FlakyBackend(EmailBackend):
-    """The locmem outbox; refuses the addresses in ``refuse`` and dies after ``die_after``
-    messages (counted over all connections). Configure through the class attributes."""
+    """The locmem outbox; refuses the addresses in ``refuse`` (550) and ``greylist`` (450) and
+    dies after ``die_after`` messages (counted over all connections). Configure through the
+    class attributes."""
 
     refuse: set[str] = set()
+    greylist: set[str] = set()
     die_after: int | None = None
     sent = 0
     connections = 0
@@ -29,10 +31,14 @@ class FlakyBackend(EmailBackend):
             refused = [to for to in message.to if to in self.refuse]
             if refused:
                 raise smtplib.SMTPRecipientsRefused(dict.fromkeys(refused, (550, b"No such user")))
+            greylisted = [to for to in message.to if to in self.greylist]
+            if greylisted:
+                raise smtplib.SMTPRecipientsRefused(dict.fromkeys(greylisted, (450, b"Greylisted")))
             super().send_messages([message])
             type(self).sent += 1
         return len(messages)
 
     @classmethod
-    def reset(cls, *, refuse=(), die_after=None):
-        cls.refuse, cls.die_after, cls.sent, cls.connections = set(refuse), die_after, 0, 0
+    def reset(cls, *, refuse=(), greylist=(), die_after=None):
+        cls.refuse, cls.greylist, cls.die_after = set(refuse), set(greylist), die_after
+        cls.sent, cls.connections = 0, 0

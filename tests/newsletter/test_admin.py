@@ -191,6 +191,71 @@ def test_failed_deliveries_are_listed_and_retried_from_the_admin(editor_client, 
     assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 1, 0)
 
 
+def test_the_progress_says_when_recipients_wait_for_a_retry(editor_client):
+    retry_at = timezone.now() + timedelta(minutes=8)
+    waiting = CampaignFactory(
+        status="sending", total_count=5, sent_count=3, deferred_count=2, resume_at=retry_at
+    )
+    down = CampaignFactory(status="sending", total_count=5, resume_at=retry_at)
+    page = editor_client.get(f"{CAMPAIGNS}{waiting.pk}/change/").content.decode()
+    assert "2 ausstehend (davon 2 vom Empfängerserver vorübergehend abgewiesen)" in page
+    assert "– nächster Versuch" in page and "nicht erreichbar" not in page
+    page = editor_client.get(f"{CAMPAIGNS}{down.pk}/change/").content.decode()
+    assert "Mailserver nicht erreichbar, nächster Versuch" in page
+
+
+def test_the_admin_shows_the_bounces_of_each_campaign(editor_client):
+    anna = SubscriberFactory(email="anna@example.org", status="bouncing")
+    campaign = CampaignFactory(
+        subject="Mit Bounce",
+        status="sent",
+        sent_at=timezone.now(),
+        total_count=2,
+        sent_count=2,
+        bounced_count=1,
+    )
+    Delivery.objects.create(
+        campaign=campaign,
+        subscriber=anna,
+        status="sent",
+        bounced_at=timezone.now(),
+        error="Bounce 5.1.1: smtp; 550 5.1.1 User unknown",
+    )
+    Delivery.objects.create(campaign=campaign, subscriber=SubscriberFactory(), status="sent")
+    page = editor_client.get(f"{CAMPAIGNS}{campaign.pk}/change/").content.decode()
+    assert "2 von 2 gesendet, 0 fehlgeschlagen, 1 unzustellbar zurückgekommen (Bounce)" in page
+    assert "anna@example.org: Bounce 5.1.1: smtp; 550 5.1.1 User unknown" in page
+
+    listing = editor_client.get(CAMPAIGNS).content.decode()
+    assert 'class="sortable column-bounced_count">' in listing
+    assert '<td class="field-bounced_count">1</td>' in listing
+
+    bounced = editor_client.get(
+        "/admin/newsletter/delivery/",
+        {"campaign__id__exact": campaign.pk, "bounced_at__isempty": "0"},
+    )
+    assert bounced.status_code == 200
+    assert [d.subscriber_id for d in bounced.context["cl"].result_list] == [anna.pk]
+    subscriber_page = editor_client.get(f"{SUBSCRIBERS}{anna.pk}/change/").content.decode()
+    assert "Unzustellbar (Bounce)" in subscriber_page and "Unzustellbar seit" in subscriber_page
+
+
+def test_the_campaign_list_queries_do_not_grow_with_the_campaigns(editor_client):
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(CAMPAIGNS).status_code == 200
+        return len(captured)
+
+    CampaignFactory(status="sent", sent_at=timezone.now(), bounced_count=1)
+    few = queries()
+    for _i in range(5):
+        CampaignFactory(status="sent", sent_at=timezone.now(), bounced_count=2, deferred_count=1)
+    assert queries() == few
+
+
 # Subscribers ------------------------------------------------------------------------------------
 
 

@@ -300,6 +300,67 @@ def test_failures_are_recorded_and_retryable(settings, django_capture_on_commit_
     assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 3, 0)
 
 
+def test_without_deferred_tasks_a_waiting_recipient_is_resumed_by_housekeeping(
+    settings, time_machine, housekeeping
+):
+    """The immediate backend cannot run a task later: the campaign keeps waiting with
+    ``resume_at`` set, and the stalled-send job goes on 15 minutes after that time."""
+    time_machine.move_to(timezone.now(), tick=False)
+    SubscriberFactory(email="ok@example.org")
+    SubscriberFactory(email="grey@example.org")
+    settings.MAILERS = FLAKY
+    FlakyBackend.reset(greylist={"grey@example.org"})
+    campaign = send(schedule(CampaignFactory()))
+    waiting = Delivery.objects.get(status="pending")
+    assert waiting.subscriber.email == "grey@example.org"
+    assert (campaign.status, campaign.resume_at) == ("sending", waiting.retry_at)
+
+    FlakyBackend.reset()
+    time_machine.shift(timedelta(minutes=14))
+    housekeeping()  # a planned retry is no stalled send (yet)
+    assert received() == Counter({"ok@example.org": 1})
+    time_machine.move_to(waiting.retry_at + timedelta(minutes=30), tick=False)  # the next slot
+    housekeeping()
+    campaign.refresh_from_db()
+    assert received() == Counter({"ok@example.org": 1, "grey@example.org": 1})
+    assert (campaign.status, campaign.sent_count, campaign.resume_at) == ("sent", 2, None)
+
+
+def test_resuming_from_the_admin_tries_waiting_recipients_at_once(
+    settings, django_capture_on_commit_callbacks
+):
+    SubscriberFactory(email="grey@example.org")
+    settings.MAILERS = FLAKY
+    FlakyBackend.reset(greylist={"grey@example.org"})
+    campaign = send(schedule(CampaignFactory()))
+    waiting = Delivery.objects.get(status="pending")
+    assert waiting.retry_at > timezone.now()
+
+    FlakyBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaign_retry(campaign=campaign) == 0  # none had failed
+    campaign.refresh_from_db()
+    waiting.refresh_from_db()
+    assert received() == Counter({"grey@example.org": 1})
+    assert (waiting.status, waiting.attempts, waiting.retry_at) == ("sent", 2, None)
+    assert campaign.status == Campaign.Status.SENT
+
+
+def test_a_chain_that_ends_while_a_retry_has_come_due_goes_on(django_capture_on_commit_callbacks):
+    """The last batch found nothing due, but a waiting delivery's time came just after: the
+    chain does not end with it unsent."""
+    SubscriberFactory(email="late@example.org")
+    campaign = schedule(CampaignFactory())
+    services._start_sending(campaign.pk)
+    campaign.refresh_from_db()
+    Delivery.objects.update(retry_at=timezone.now(), attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services._finish(campaign)
+    campaign.refresh_from_db()
+    assert received() == Counter({"late@example.org": 1})
+    assert campaign.status == Campaign.Status.SENT
+
+
 def test_an_unreachable_server_stops_the_batch_with_the_rows_pending(settings):
     """With a backend that cannot defer (the tests' immediate one) the task fails; the deferred
     retry of the real backend is tested in test_sending_queue.py."""

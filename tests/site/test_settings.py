@@ -356,3 +356,11 @@ def test_refuses_to_start_with_a_bad_pool_setting(env, message):
     result = _manage_check(**env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_refuses_a_bounce_address_that_is_no_plain_address():
+    result = _manage_check(BOUNCE_ADDRESS="bounces+x@example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: BOUNCE_ADDRESS is no plain address" in result.stderr
+    ok = _settings_value("s.BOUNCE_ADDRESS", BOUNCE_ADDRESS="bounces@example.org")
+    assert ok.stdout.strip() == "bounces@example.org", ok.stderr
