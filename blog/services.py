@@ -99,19 +99,25 @@ def revise_path(post: Post) -> str:
 
 
 def post_confirm(*, post: Post) -> bool:
-    """The submitter confirmed the address: the post enters the queue. False if already done."""
-    if post.status != S.SUBMITTED:
-        return False
-    post.confirmed_at = timezone.now()
-    moderation.transition(
-        post,
-        S.CONFIRMED,
-        allowed_from={S.SUBMITTED},
-        note="E-Mail-Adresse bestätigt",
-        extra_fields=("confirmed_at",),
-    )
-    mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
-    _notify_editors(post)
+    """The submitter confirmed the address: the post enters the queue. False if already done.
+
+    The row is locked and its state read again: of two clicks at the same moment (a mail
+    scanner and the person) one confirms and mails, the other finds it done."""
+    with transaction.atomic():
+        status = Post.objects.select_for_update().values_list("status", flat=True).get(pk=post.pk)
+        if status != S.SUBMITTED:
+            post.status = status
+            return False
+        post.confirmed_at = timezone.now()
+        moderation.transition(
+            post,
+            S.CONFIRMED,
+            allowed_from={S.SUBMITTED},
+            note="E-Mail-Adresse bestätigt",
+            extra_fields=("confirmed_at",),
+        )
+        mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+        _notify_editors(post)
     return True
 
 
@@ -167,16 +173,21 @@ def post_withdraw(*, post: Post, actor, note: str = "") -> None:
     remove_public_images(post)
 
 
-def post_revise(*, post: Post, data: dict, cover, gallery) -> None:
-    """A rejected post, revised through the personal link: back into the queue."""
-    _set_fields(post, data)
+def post_revise(*, post: Post, data: dict, cover, gallery) -> bool:
+    """A rejected post, revised through the personal link: back into the queue. False if it is
+    no longer rejected (the same revision sent twice at once: the first one counts)."""
     with transaction.atomic():
+        status = Post.objects.select_for_update().values_list("status", flat=True).get(pk=post.pk)
+        if status != S.REJECTED:
+            return False
+        _set_fields(post, data)
         _replace_images(post, cover=cover, gallery=gallery)
         post.save()
         post.topics.set(data["topics"])
         moderation.transition(post, S.CONFIRMED, allowed_from={S.REJECTED}, note="Überarbeitet")
-    mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
-    _notify_editors(post)
+        mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+        _notify_editors(post)
+    return True
 
 
 def report_create(*, post: Post, reason: str, email: str = "") -> Report:

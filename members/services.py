@@ -477,13 +477,20 @@ def invitation_accept(*, invitation: Invitation, user) -> bool:
     """Add the user as manager if the invitation is for one of their verified addresses."""
     from allauth.account.models import EmailAddress
 
-    if invitation.accepted_at is not None:
-        return False
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():
         return False
     with transaction.atomic():
+        # Locked and read again: of two clicks at the same moment only one accepts.
+        accepted_at = (
+            Invitation.objects.select_for_update()
+            .values_list("accepted_at", flat=True)
+            .get(pk=invitation.pk)
+        )
+        if accepted_at is not None:
+            invitation.accepted_at = accepted_at
+            return False
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         invitation.organisation.managers.add(user)

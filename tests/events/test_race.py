@@ -2,7 +2,8 @@
 
 Each thread runs the real service in its own transaction on its own connection; a barrier
 releases them together. The second variant switches the row lock off to show that the database
-constraint alone still lets exactly one person have the place.
+constraint alone still lets exactly one person have the place. The same link used twice at once
+confirms (or cancels) once.
 """
 
 import logging
@@ -12,7 +13,12 @@ import pytest
 
 from events import services
 from events.models import Event, Registration
-from tests.concurrency import run_concurrently
+from tests.concurrency import (
+    holding_lock,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from tests.factories import EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("taxonomy")]
@@ -113,3 +119,35 @@ def test_the_same_address_registering_twice_at_once_gets_one_registration():
 
     assert sorted(results.values()) == ["created", "duplicate"]
     assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_the_same_confirmation_sent_twice_at_once_confirms_once(mailoutbox):
+    """The confirm button pressed twice (two tabs): one confirms and mails, the other is told
+    it is done already."""
+    event = EventFactory(capacity=5)
+    (registration,) = _pending(event, 1)
+    loaded = [Registration.objects.get(pk=registration.pk) for _ in range(2)]
+
+    with holding_lock(event):
+        running = start_concurrently(_confirm, loaded)
+        wait_for_lock_waiters(2)
+
+    assert sorted(running.join()) == ["already", "confirmed"]
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Anmeldung bestätigt"]
+
+
+def test_the_same_cancellation_sent_twice_at_once_cancels_once(mailoutbox):
+    event = EventFactory(capacity=5)
+    (registration,) = _pending(event, 1)
+    services.registration_confirm(registration=registration)
+    mailoutbox.clear()
+    loaded = [Registration.objects.get(pk=registration.pk) for _ in range(2)]
+
+    with holding_lock(event):
+        running = start_concurrently(
+            lambda stale: services.registration_cancel(registration=stale).state, loaded
+        )
+        wait_for_lock_waiters(2)
+
+    assert sorted(running.join()) == ["already", "cancelled"]
+    assert len(mailoutbox) == 1
