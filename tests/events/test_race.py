@@ -10,6 +10,7 @@ import logging
 import threading
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from events import services
 from events.models import Event, Registration
@@ -151,3 +152,61 @@ def test_the_same_cancellation_sent_twice_at_once_cancels_once(mailoutbox):
 
     assert sorted(running.join()) == ["already", "cancelled"]
     assert len(mailoutbox) == 1
+
+
+# The capacity trigger against a capacity lowered at the same moment ---------------------------
+
+
+def _lower_capacity(event):
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+
+
+def _take_place_2(registration):
+    """A place written without the service's event lock (the admin's registration form, say):
+    only the database stands between it and overbooking."""
+    Registration.objects.filter(pk=registration.pk).update(status=R.CONFIRMED, place=2)
+
+
+@pytest.mark.parametrize("first", ["capacity", "place"])
+def test_lowering_the_capacity_while_a_place_is_taken_never_overbooks(first):
+    """Two transactions at once: one lowers the capacity from 2 to 1, the other takes place 2.
+    The first writes and stays open until the second has written too or waits for it; then
+    both try to commit. Exactly one succeeds, the other is refused by the database."""
+    event = EventFactory(capacity=2)
+    holder, newcomer = _pending(event, 2)
+    services.registration_confirm(registration=holder)  # place 1
+    writes = {"capacity": lambda: _lower_capacity(event), "place": lambda: _take_place_2(newcomer)}
+    second = "place" if first == "capacity" else "capacity"
+    written, done = threading.Event(), threading.Event()
+
+    def run(which):
+        try:
+            if which == first:
+                with transaction.atomic():
+                    writes[which]()
+                    written.set()
+                    while not done.is_set():  # the other has committed, or waits for us
+                        try:
+                            wait_for_lock_waiters(1, timeout=0.05)
+                            break
+                        except AssertionError:
+                            continue
+                return "committed"
+            written.wait(timeout=10)
+            try:
+                with transaction.atomic():
+                    writes[which]()
+            except IntegrityError as error:
+                assert "capacity" in str(error)
+                return "refused"
+            return "committed"
+        finally:
+            if which == second:
+                done.set()
+
+    results = dict(zip([first, second], run_concurrently(run, [first, second]), strict=True))
+
+    assert results == {first: "committed", second: "refused"}
+    event.refresh_from_db()
+    taken = list(event.registrations.exclude(place=None).values_list("place", flat=True))
+    assert all(place <= event.capacity for place in taken)
