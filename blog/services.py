@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from blog import tasks
 from blog.models import Post, PostImage, Report
-from smartregion.core import images, mail, moderation
+from smartregion.core import files, images, mail, moderation
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
 
@@ -45,7 +46,8 @@ def _replace_images(post: Post, *, cover, gallery) -> None:
         images.store_original(post.cover_original, cover)
     if gallery:
         for old in post.images.all():
-            old.original.delete(save=False)
+            files.delete_on_commit(old.original.storage, old.original.name)
+            images.delete_renditions(old.renditions)
         post.images.all().delete()
         for position, (verified, alt) in enumerate(gallery):
             image = PostImage(post=post, position=position, alt_text=alt)
@@ -65,7 +67,7 @@ def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
         post.organisation = user.organisations.filter(
             name__iexact=post.organisation_name.strip()
         ).first()
-    with transaction.atomic():
+    with files.atomic():  # a rollback takes the files back
         images.store_original(post.cover_original, cover)
         post.save()
         post.topics.set(data["topics"])
@@ -99,19 +101,25 @@ def revise_path(post: Post) -> str:
 
 
 def post_confirm(*, post: Post) -> bool:
-    """The submitter confirmed the address: the post enters the queue. False if already done."""
-    if post.status != S.SUBMITTED:
-        return False
-    post.confirmed_at = timezone.now()
-    moderation.transition(
-        post,
-        S.CONFIRMED,
-        allowed_from={S.SUBMITTED},
-        note="E-Mail-Adresse bestätigt",
-        extra_fields=("confirmed_at",),
-    )
-    mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
-    _notify_editors(post)
+    """The submitter confirmed the address: the post enters the queue. False if already done.
+
+    The row is locked and its state read again: of two clicks at the same moment (a mail
+    scanner and the person) one confirms and mails, the other finds it done."""
+    with transaction.atomic():
+        status = Post.objects.select_for_update().values_list("status", flat=True).get(pk=post.pk)
+        if status != S.SUBMITTED:
+            post.status = status
+            return False
+        post.confirmed_at = timezone.now()
+        moderation.transition(
+            post,
+            S.CONFIRMED,
+            allowed_from={S.SUBMITTED},
+            note="E-Mail-Adresse bestätigt",
+            extra_fields=("confirmed_at",),
+        )
+        mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+        _notify_editors(post)
     return True
 
 
@@ -146,37 +154,45 @@ def post_publish(*, post: Post, actor) -> None:
 
 def post_reject(*, post: Post, actor, reason: str) -> None:
     post.rejection_reason = reason
-    moderation.transition(
-        post,
-        S.REJECTED,
-        actor=actor,
-        note=reason,
-        allowed_from={S.SUBMITTED, S.CONFIRMED, S.PUBLISHED},
-        extra_fields=("rejection_reason",),
-    )
-    remove_public_images(post)
-    mail.send_mail(
-        "blog/email/rejected",
-        to=post.author_email,
-        context={"post": post, "reason": reason, "revise_path": revise_path(post)},
-    )
+    with transaction.atomic():
+        moderation.transition(
+            post,
+            S.REJECTED,
+            actor=actor,
+            note=reason,
+            allowed_from={S.SUBMITTED, S.CONFIRMED, S.PUBLISHED},
+            extra_fields=("rejection_reason",),
+        )
+        remove_public_images(post)
+        mail.send_mail(
+            "blog/email/rejected",
+            to=post.author_email,
+            context={"post": post, "reason": reason, "revise_path": revise_path(post)},
+        )
 
 
 def post_withdraw(*, post: Post, actor, note: str = "") -> None:
-    moderation.transition(post, S.WITHDRAWN, actor=actor, note=note, allowed_from={S.PUBLISHED})
-    remove_public_images(post)
-
-
-def post_revise(*, post: Post, data: dict, cover, gallery) -> None:
-    """A rejected post, revised through the personal link: back into the queue."""
-    _set_fields(post, data)
     with transaction.atomic():
+        moderation.transition(post, S.WITHDRAWN, actor=actor, note=note, allowed_from={S.PUBLISHED})
+        remove_public_images(post)
+
+
+def post_revise(*, post: Post, data: dict, cover, gallery) -> bool:
+    """A rejected post, revised through the personal link: back into the queue. False if it is
+    no longer rejected (the same revision sent twice at once: the first one counts)."""
+    with files.atomic():  # new files go again on a rollback, replaced ones only on commit
+        status = Post.objects.select_for_update().values_list("status", flat=True).get(pk=post.pk)
+        if status != S.REJECTED:
+            return False
+        post.status = status  # save() below writes every field: never a stale state
+        _set_fields(post, data)
         _replace_images(post, cover=cover, gallery=gallery)
         post.save()
         post.topics.set(data["topics"])
         moderation.transition(post, S.CONFIRMED, allowed_from={S.REJECTED}, note="Überarbeitet")
-    mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
-    _notify_editors(post)
+        mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+        _notify_editors(post)
+    return True
 
 
 def report_create(*, post: Post, reason: str, email: str = "") -> Report:
@@ -193,19 +209,51 @@ def _public_prefix(post: Post) -> str:
 
 
 def render_images(post: Post) -> None:
-    """Make the public renditions of a published post's images, once."""
+    """Make the public renditions of a published post's images, once.
+
+    The slow part (decoding, encoding, writing) runs without a lock. Then, with the post locked,
+    the renditions are kept only if the post is still published and nothing rendered the same
+    image meanwhile; otherwise the files just written are deleted again. Rejecting and
+    withdrawing lock the post too (``remove_public_images()``), so no public file of a post
+    that is no longer published survives either order."""
+    prefix = _public_prefix(post)
+    cover = None
     if not post.cover_renditions and post.cover_original:
-        post.cover_renditions = images.render_original(
-            post.cover_original, prefix=f"{_public_prefix(post)}/cover"
+        cover = images.render_original(post.cover_original, prefix=f"{prefix}/cover")
+    gallery = {
+        image.pk: (
+            image.original.name,
+            images.render_original(image.original, prefix=f"{prefix}/{image.pk}"),
         )
-        Post.objects.filter(pk=post.pk).update(cover_renditions=post.cover_renditions)
-    for image in post.images.all():
-        if not image.renditions:
-            image.renditions = images.render_original(
-                image.original, prefix=f"{_public_prefix(post)}/{image.pk}"
-            )
-            image.save(update_fields=["renditions"])
-    _touch(post)
+        for image in post.images.all()
+        if not image.renditions
+    }
+    unused: list = []
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().filter(pk=post.pk).first()
+        published = locked is not None and locked.status == S.PUBLISHED
+        if cover is not None:
+            if (
+                published
+                and not locked.cover_renditions
+                and locked.cover_original.name == post.cover_original.name
+            ):
+                post.cover_renditions = cover
+                Post.objects.filter(pk=post.pk).update(cover_renditions=cover)
+            else:
+                unused += cover
+        current = {
+            image.pk: image for image in PostImage.objects.filter(post_id=post.pk, pk__in=gallery)
+        }
+        for pk, (original, renditions) in gallery.items():
+            image = current.get(pk)
+            if published and image and not image.renditions and image.original.name == original:
+                PostImage.objects.filter(pk=pk).update(renditions=renditions)
+            else:
+                unused += renditions
+        if published:
+            _touch(post)
+    files.delete_now(default_storage, [entry["path"] for entry in unused])
 
 
 def _touch(post: Post) -> None:
@@ -215,23 +263,45 @@ def _touch(post: Post) -> None:
 
 
 def remove_public_images(post: Post) -> None:
-    """Take the public copies offline (reject, withdraw): only the private originals stay."""
-    images.delete_renditions(post.cover_renditions)
-    Post.objects.filter(pk=post.pk).update(cover_renditions=[])
-    post.cover_renditions = []
-    for image in post.images.all():
-        images.delete_renditions(image.renditions)
-        image.renditions = []
-        image.save(update_fields=["renditions"])
-    _touch(post)
+    """Take the public copies offline (reject, withdraw): only the private originals stay.
+
+    Reads the renditions from the locked row, not from ``post`` (which may have been loaded
+    before the renditions were made); the files go when the transaction commits."""
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        images.delete_renditions(locked.cover_renditions)
+        Post.objects.filter(pk=post.pk).update(cover_renditions=[])
+        post.cover_renditions = []
+        for image in PostImage.objects.filter(post_id=post.pk).exclude(renditions=[]):
+            images.delete_renditions(image.renditions)
+            image.renditions = []
+            image.save(update_fields=["renditions"])
+        _touch(post)
+
+
+def stored_originals():
+    """The private files the blog's rows name (for ``files.sweep_orphans()``)."""
+    yield from Post.objects.exclude(cover_original="").values_list("cover_original", flat=True)
+    yield from PostImage.objects.values_list("original", flat=True)
+
+
+def stored_renditions():
+    """The public files the blog's rows name (for ``files.sweep_orphans()``)."""
+    for renditions in Post.objects.exclude(cover_renditions=[]).values_list(
+        "cover_renditions", flat=True
+    ):
+        yield from (entry["path"] for entry in renditions)
+    for renditions in PostImage.objects.exclude(renditions=[]).values_list("renditions", flat=True):
+        yield from (entry["path"] for entry in renditions)
 
 
 def post_delete_files(post: Post) -> None:
+    """All files of a post, once the transaction deleting it commits."""
     remove_public_images(post)
     if post.cover_original:
-        post.cover_original.delete(save=False)
+        files.delete_on_commit(post.cover_original.storage, post.cover_original.name)
     for image in post.images.all():
-        image.original.delete(save=False)
+        files.delete_on_commit(image.original.storage, image.original.name)
 
 
 def purge_unconfirmed() -> int:
@@ -239,7 +309,8 @@ def purge_unconfirmed() -> int:
     cutoff = timezone.now() - UNCONFIRMED_TTL
     count = 0
     for post in Post.objects.filter(status=S.SUBMITTED, created_at__lt=cutoff):
-        post_delete_files(post)
-        post.delete()
+        with transaction.atomic():
+            post_delete_files(post)
+            post.delete()
         count += 1
     return count

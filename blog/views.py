@@ -316,12 +316,14 @@ def post_revise(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("blog:submitted")
         if form.is_valid():
             cover = form.cleaned_data.get("cover")
-            services.post_revise(
+            revised = services.post_revise(
                 post=post,
                 data=form.cleaned_data,
                 cover=cover.verified if cover else None,
                 gallery=[(f.verified, alt) for f, alt in form.gallery()],
             )
+            if not revised:  # sent twice at once: the other request took it into the queue
+                return render(request, "blog/post_confirm.html", {"state": "revised", "post": post})
             request.session["blog_submitted"] = Post.Status.CONFIRMED
             return redirect("blog:submitted")
     else:

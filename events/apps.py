@@ -7,10 +7,13 @@ class EventsConfig(AppConfig):
     verbose_name = _("Veranstaltungen")
 
     def ready(self):
-        from events import sections
+        from django.core.files.storage import default_storage
+
+        from events import sections, services
         from events.searchable import EVENTS
         from members import area
-        from smartregion.core import searchable
+        from smartregion.core import files, searchable
+        from smartregion.core.storage import get_private_storage
 
         area.area_sections.register(
             area.Section("events/_area.html", sections.area_context, order=20)
@@ -22,3 +25,11 @@ class EventsConfig(AppConfig):
             area.Section("events/_organisation_events.html", sections.profile_context, order=20)
         )
         searchable.register(EVENTS)
+
+        # The orphan sweep looks after the app's folders (smartregion/core/files.py).
+        files.register(
+            storage=get_private_storage, folder="events", names=services.stored_originals
+        )
+        files.register(
+            storage=lambda: default_storage, folder="events", names=services.stored_renditions
+        )

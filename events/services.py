@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from events import ical, tasks
 from events.models import Event, Registration
-from smartregion.core import images, mail, moderation
+from smartregion.core import files, images, mail, moderation
 from smartregion.core.mail import Attachment
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
@@ -361,7 +362,7 @@ def event_propose(*, event: Event, topics, user, image=None) -> Event:
     event.status = E.SUBMITTED
     event.proposed_by = user
     event.slug = event_slug(event.title)
-    with transaction.atomic():
+    with files.atomic():  # a rollback takes the image file back
         event.save()
         event.topics.set(topics)
         if image is not None:
@@ -452,26 +453,65 @@ def event_cancel(*, event: Event, actor, note: str = "") -> int:
 
 
 def event_set_image(*, event: Event, verified) -> None:
-    """Keep the verified image privately; public renditions follow once the event is public."""
-    images.store_original(event.image_original, verified)
-    event_remove_public_image(event)
-    Event.objects.filter(pk=event.pk).update(image_original=event.image_original.name)
-    if event.is_public:
-        transaction.on_commit(partial(tasks.render_event_image.enqueue, event.pk))
+    """Keep the verified image privately; public renditions follow once the event is public.
+
+    The new original is written first and the old one (and the old renditions) deleted when the
+    transaction commits: a rollback (the admin's form saving fails later) keeps the event and
+    its image as they were, and takes the new file back."""
+    with files.atomic():
+        _lock_event(event.pk)
+        images.store_original(event.image_original, verified)
+        event_remove_public_image(event)
+        Event.objects.filter(pk=event.pk).update(image_original=event.image_original.name)
+        if event.is_public:
+            transaction.on_commit(partial(tasks.render_event_image.enqueue, event.pk))
 
 
 def event_render_image(event: Event) -> None:
-    """Make the public renditions of a public event's image, once."""
+    """Make the public renditions of a public event's image, once.
+
+    Rendered without a lock; kept only if, with the event locked, it is still public, still has
+    this image and no renditions yet. Otherwise the files just written are deleted again."""
     if event.image_renditions or not event.image_original:
         return
+    original = event.image_original.name
     stored = images.render_original(
         event.image_original, prefix=f"events/{event.uid.split('@')[0]}"
     )
-    event.image_renditions = stored
-    Event.objects.filter(pk=event.pk).update(image_renditions=stored, updated_at=timezone.now())
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().filter(pk=event.pk).first()
+        keep = (
+            locked is not None
+            and locked.is_public
+            and not locked.image_renditions
+            and locked.image_original.name == original
+        )
+        if keep:
+            event.image_renditions = stored
+            Event.objects.filter(pk=event.pk).update(
+                image_renditions=stored, updated_at=timezone.now()
+            )
+    if not keep:
+        files.delete_now(default_storage, [entry["path"] for entry in stored])
+
+
+def stored_originals():
+    """The private files the events' rows name (for ``files.sweep_orphans()``)."""
+    return Event.objects.exclude(image_original="").values_list("image_original", flat=True)
+
+
+def stored_renditions():
+    """The public files the events' rows name (for ``files.sweep_orphans()``)."""
+    for renditions in Event.objects.exclude(image_renditions=[]).values_list(
+        "image_renditions", flat=True
+    ):
+        yield from (entry["path"] for entry in renditions)
 
 
 def event_remove_public_image(event: Event) -> None:
-    images.delete_renditions(event.image_renditions)
-    event.image_renditions = []
-    Event.objects.filter(pk=event.pk).update(image_renditions=[])
+    """Take the renditions offline when the transaction commits (read from the locked row)."""
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        images.delete_renditions(locked.image_renditions)
+        event.image_renditions = []
+        Event.objects.filter(pk=event.pk).update(image_renditions=[])

@@ -7,7 +7,17 @@ class MembersConfig(AppConfig):
     verbose_name = _("Mitglieder und Konten")
 
     def ready(self) -> None:
+        from django.core.files.storage import default_storage
+
+        from members import services
         from members.searchable import MEMBERS
-        from smartregion.core import searchable
+        from smartregion.core import files, searchable
+        from smartregion.core.storage import get_private_storage
 
         searchable.register(MEMBERS)
+
+        # The orphan sweep looks after the app's folders (smartregion/core/files.py).
+        files.register(storage=get_private_storage, folder="logos", names=services.stored_logos)
+        files.register(
+            storage=lambda: default_storage, folder="logos", names=services.stored_logo_renditions
+        )

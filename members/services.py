@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Application, ApplicationMessage, Invitation, Membership, Organisation
-from smartregion.core import images, mail, moderation
+from smartregion.core import files, images, mail, moderation
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
 
@@ -51,18 +51,34 @@ def _store_logo(field_file, verified) -> None:
 
 def organisation_set_logo(*, organisation: Organisation, verified=None) -> None:
     """Store the verified logo privately and publish its renditions (re-processed every time)."""
-    if verified is not None:
-        _store_logo(organisation.logo_original, verified)
-    images.delete_renditions(organisation.logo_renditions)
-    organisation.logo_renditions = []
-    if organisation.logo_original:
-        # A fresh folder per upload: new URLs, so no cache anywhere keeps showing the old logo.
-        organisation.logo_renditions = images.render_original(
-            organisation.logo_original,
-            prefix=f"logos/{organisation.slug}-{uuid.uuid4().hex[:12]}",
-            widths=LOGO_WIDTHS,
-        )
-    organisation.save(update_fields=["logo_original", "logo_renditions", "updated_at"])
+    # New files first; the old original and renditions go when the transaction commits.
+    with files.atomic():
+        if verified is not None:
+            _store_logo(organisation.logo_original, verified)
+        images.delete_renditions(organisation.logo_renditions)
+        organisation.logo_renditions = []
+        if organisation.logo_original:
+            # A fresh folder per upload: new URLs, so no cache anywhere keeps showing the old logo.
+            organisation.logo_renditions = images.render_original(
+                organisation.logo_original,
+                prefix=f"logos/{organisation.slug}-{uuid.uuid4().hex[:12]}",
+                widths=LOGO_WIDTHS,
+            )
+        organisation.save(update_fields=["logo_original", "logo_renditions", "updated_at"])
+
+
+def stored_logos():
+    """The private logo files the rows name (for ``files.sweep_orphans()``)."""
+    for model in (Organisation, Application):
+        yield from model.objects.exclude(logo_original="").values_list("logo_original", flat=True)
+
+
+def stored_logo_renditions():
+    """The public logo files the rows name (for ``files.sweep_orphans()``)."""
+    for renditions in Organisation.objects.exclude(logo_renditions=[]).values_list(
+        "logo_renditions", flat=True
+    ):
+        yield from (entry["path"] for entry in renditions)
 
 
 # Applications -----------------------------------------------------------------------------------
@@ -103,7 +119,7 @@ def application_create(*, user, data: dict, logo=None) -> tuple[Application, boo
     }
     fields["organisation_name"] = fields["organisation_name"].strip()
     try:
-        with transaction.atomic():
+        with files.atomic():  # a rollback takes the logo file back
             application = Application(applicant=user, **fields)
             if logo is not None:
                 _store_logo(application.logo_original, logo)
@@ -111,8 +127,6 @@ def application_create(*, user, data: dict, logo=None) -> tuple[Application, boo
             application.topics.set(data.get("topics", []))
             moderation.transition(application, A.SUBMITTED, actor=user, note="Antrag eingereicht")
     except IntegrityError:  # a parallel request won the race: show that one
-        if application.logo_original:
-            application.logo_original.delete(save=False)
         existing = open_application_for(user=user, organisation_name=data["organisation_name"])
         if existing:
             return existing, False
@@ -261,7 +275,7 @@ def application_approve(*, application: Application, actor) -> Organisation:
     """Accept: create (or reuse) the organisation, give it a valid membership, make the applicant
     its manager and tell them."""
     today = timezone.localdate()
-    with transaction.atomic():
+    with files.atomic():  # the copied logo and its renditions go again on a rollback
         organisation = Organisation.objects.filter(
             name__iexact=application.organisation_name
         ).first()
@@ -477,13 +491,20 @@ def invitation_accept(*, invitation: Invitation, user) -> bool:
     """Add the user as manager if the invitation is for one of their verified addresses."""
     from allauth.account.models import EmailAddress
 
-    if invitation.accepted_at is not None:
-        return False
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():
         return False
     with transaction.atomic():
+        # Locked and read again: of two clicks at the same moment only one accepts.
+        accepted_at = (
+            Invitation.objects.select_for_update()
+            .values_list("accepted_at", flat=True)
+            .get(pk=invitation.pk)
+        )
+        if accepted_at is not None:
+            invitation.accepted_at = accepted_at
+            return False
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         invitation.organisation.managers.add(user)

@@ -455,14 +455,9 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        invitation_id = read_token("member-invite", token, max_age=services.INVITE_MAX_AGE)
-        invitation = Invitation.objects.select_related("organisation").get(pk=int(invitation_id))
-    except (BadToken, ValueError, Invitation.DoesNotExist):
-        return render(request, "members/invitation.html", {"state": "invalid"}, status=400)
+def _invitation_used(request: HttpRequest, invitation: Invitation) -> HttpResponse | None:
+    """The page for an invitation that needs nothing more: the user manages the organisation
+    already, or someone accepted it; None while it is open."""
     organisation = invitation.organisation
     if organisation.managers.filter(pk=request.user.pk).exists():
         messages.info(request, _("Sie verwalten %(name)s bereits.") % {"name": organisation.name})
@@ -474,6 +469,21 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"state": "used", "invitation": invitation},
             status=409,
         )
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation_id = read_token("member-invite", token, max_age=services.INVITE_MAX_AGE)
+        invitation = Invitation.objects.select_related("organisation").get(pk=int(invitation_id))
+    except (BadToken, ValueError, Invitation.DoesNotExist):
+        return render(request, "members/invitation.html", {"state": "invalid"}, status=400)
+    organisation = invitation.organisation
+    used = _invitation_used(request, invitation)
+    if used:
+        return used
     if request.method == "POST":
         if services.invitation_accept(invitation=invitation, user=request.user):
             messages.success(
@@ -481,7 +491,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 _("Willkommen! Sie verwalten jetzt %(name)s mit.") % {"name": organisation.name},
             )
             return redirect("members:area")
-        return render(
+        # Accepted meanwhile (the same link clicked twice at once), or not for this address.
+        return _invitation_used(request, invitation) or render(
             request,
             "members/invitation.html",
             {"state": "mismatch", "invitation": invitation},

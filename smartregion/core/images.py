@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
+from smartregion.core import files
 from smartregion.core.signing import BadToken, make_token, read_token
 
 MB = 1024 * 1024
@@ -358,8 +359,10 @@ def store_renditions(renditions, *, prefix: str, storage=None) -> list[dict]:
     prefix = prefix.strip("/")
     stored = []
     for rendition in renditions:
-        path = storage.save(
-            f"{prefix}/{rendition.width}.{rendition.extension}", ContentFile(rendition.content)
+        path = files.save(
+            storage,
+            f"{prefix}/{rendition.width}.{rendition.extension}",
+            ContentFile(rendition.content),
         )
         stored.append(
             {
@@ -373,10 +376,11 @@ def store_renditions(renditions, *, prefix: str, storage=None) -> list[dict]:
 
 
 def delete_renditions(renditions_json, storage=None) -> None:
-    """Remove stored renditions, e.g. when an image is replaced or its owner deleted."""
+    """Remove stored renditions, e.g. when an image is replaced or its owner deleted, once the
+    current transaction commits (at once outside one): a rollback leaves them in place."""
     storage = storage or default_storage
     for entry in renditions_json or []:
-        storage.delete(entry["path"])
+        files.delete_on_commit(storage, entry["path"])
 
 
 # Private originals -----------------------------------------------------------------------------
@@ -408,11 +412,19 @@ def original_name(folder: str, filename: str) -> str:
 
 def store_original(field_file, verified: VerifiedImage, **options) -> None:
     """Keep ``verified`` in ``field_file`` (of a ``FileField`` on the private storage), replacing
-    the file it held. ``options`` go to ``original_file()``. The model instance is not saved."""
-    if field_file:
-        field_file.delete(save=False)
-    content = original_file(verified, **options)
+    the file it held. ``options`` go to ``original_file()``. The model instance is not saved.
+
+    The new file is written first; the old one is deleted when the transaction commits, so a
+    rollback leaves the row and its file as they were (``smartregion.core.files``)."""
+    _replace_file(field_file, original_file(verified, **options))
+
+
+def _replace_file(field_file, content: ContentFile) -> None:
+    old = field_file.name
     field_file.save(content.name, content, save=False)
+    files.remember(field_file.storage, field_file.name)
+    if old:
+        files.delete_on_commit(field_file.storage, old)
 
 
 def copy_original(source, target) -> None:
@@ -420,9 +432,7 @@ def copy_original(source, target) -> None:
     replacing the file ``target`` held. The model instance is not saved."""
     with source.open("rb") as handle:
         content = ContentFile(handle.read(), name=posixpath.basename(source.name))
-    if target:
-        target.delete(save=False)
-    target.save(content.name, content, save=False)
+    _replace_file(target, content)
 
 
 def render_original(field_file, *, prefix: str, widths=DEFAULT_WIDTHS) -> list[dict]:

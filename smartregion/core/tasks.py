@@ -161,6 +161,15 @@ def clear_expired_sessions() -> None:
 
 
 @task
+def sweep_orphan_files() -> int:
+    """Delete stored files that no row names, a day after they were written (the originals and
+    renditions a rollback or a killed process left behind; smartregion/core/files.py)."""
+    from smartregion.core.files import sweep_orphans
+
+    return sweep_orphans()
+
+
+@task
 def purge_stashed_images() -> int:
     """Delete images kept for re-submitted forms once their tokens have expired."""
     from smartregion.core.images import purge_stashed_images as purge

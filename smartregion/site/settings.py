@@ -504,6 +504,7 @@ PERIODIC_TASKS = {
     "smartregion.core.tasks.requeue_stalled_tasks": timedelta(minutes=15),
     "smartregion.core.tasks.prune_task_results": timedelta(hours=1),
     "smartregion.core.tasks.purge_stashed_images": timedelta(hours=1),
+    "smartregion.core.tasks.sweep_orphan_files": timedelta(days=1),
     "smartregion.core.tasks.clear_expired_sessions": timedelta(days=1),
     "blog.tasks.purge_unconfirmed_posts": timedelta(hours=1),
     "members.tasks.membership_housekeeping": timedelta(minutes=15),

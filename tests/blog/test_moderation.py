@@ -562,7 +562,7 @@ def test_staff_editor_sees_the_history_on_the_change_page(client, make_post, sta
 
 
 def test_unconfirmed_submissions_are_purged_after_seven_days_with_their_files(
-    make_post, time_machine
+    make_post, time_machine, django_capture_on_commit_callbacks
 ):
     time_machine.move_to(timezone.now(), tick=False)
     stale = make_post("submitted", gallery=2)
@@ -575,7 +575,8 @@ def test_unconfirmed_submissions_are_purged_after_seven_days_with_their_files(
     recent = make_post("submitted")
     time_machine.shift(timedelta(days=1, minutes=1))
 
-    result = purge_unconfirmed_posts.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):  # the files go on commit
+        result = purge_unconfirmed_posts.enqueue()
     assert result.return_value == 1
 
     assert set(Post.objects.values_list("pk", flat=True)) == {old_confirmed.pk, recent.pk}

@@ -2,17 +2,24 @@
 
 Each thread runs the real service in its own transaction on its own connection; a barrier
 releases them together. The second variant switches the row lock off to show that the database
-constraint alone still lets exactly one person have the place.
+constraint alone still lets exactly one person have the place. The same link used twice at once
+confirms (or cancels) once.
 """
 
 import logging
 import threading
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from events import services
 from events.models import Event, Registration
-from tests.concurrency import run_concurrently
+from tests.concurrency import (
+    holding_lock,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from tests.factories import EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("taxonomy")]
@@ -113,3 +120,93 @@ def test_the_same_address_registering_twice_at_once_gets_one_registration():
 
     assert sorted(results.values()) == ["created", "duplicate"]
     assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_the_same_confirmation_sent_twice_at_once_confirms_once(mailoutbox):
+    """The confirm button pressed twice (two tabs): one confirms and mails, the other is told
+    it is done already."""
+    event = EventFactory(capacity=5)
+    (registration,) = _pending(event, 1)
+    loaded = [Registration.objects.get(pk=registration.pk) for _ in range(2)]
+
+    with holding_lock(event):
+        running = start_concurrently(_confirm, loaded)
+        wait_for_lock_waiters(2)
+
+    assert sorted(running.join()) == ["already", "confirmed"]
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Anmeldung bestätigt"]
+
+
+def test_the_same_cancellation_sent_twice_at_once_cancels_once(mailoutbox):
+    event = EventFactory(capacity=5)
+    (registration,) = _pending(event, 1)
+    services.registration_confirm(registration=registration)
+    mailoutbox.clear()
+    loaded = [Registration.objects.get(pk=registration.pk) for _ in range(2)]
+
+    with holding_lock(event):
+        running = start_concurrently(
+            lambda stale: services.registration_cancel(registration=stale).state, loaded
+        )
+        wait_for_lock_waiters(2)
+
+    assert sorted(running.join()) == ["already", "cancelled"]
+    assert len(mailoutbox) == 1
+
+
+# The capacity trigger against a capacity lowered at the same moment ---------------------------
+
+
+def _lower_capacity(event):
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+
+
+def _take_place_2(registration):
+    """A place written without the service's event lock (the admin's registration form, say):
+    only the database stands between it and overbooking."""
+    Registration.objects.filter(pk=registration.pk).update(status=R.CONFIRMED, place=2)
+
+
+@pytest.mark.parametrize("first", ["capacity", "place"])
+def test_lowering_the_capacity_while_a_place_is_taken_never_overbooks(first):
+    """Two transactions at once: one lowers the capacity from 2 to 1, the other takes place 2.
+    The first writes and stays open until the second has written too or waits for it; then
+    both try to commit. Exactly one succeeds, the other is refused by the database."""
+    event = EventFactory(capacity=2)
+    holder, newcomer = _pending(event, 2)
+    services.registration_confirm(registration=holder)  # place 1
+    writes = {"capacity": lambda: _lower_capacity(event), "place": lambda: _take_place_2(newcomer)}
+    second = "place" if first == "capacity" else "capacity"
+    written, done = threading.Event(), threading.Event()
+
+    def run(which):
+        try:
+            if which == first:
+                with transaction.atomic():
+                    writes[which]()
+                    written.set()
+                    while not done.is_set():  # the other has committed, or waits for us
+                        try:
+                            wait_for_lock_waiters(1, timeout=0.05)
+                            break
+                        except AssertionError:
+                            continue
+                return "committed"
+            written.wait(timeout=10)
+            try:
+                with transaction.atomic():
+                    writes[which]()
+            except IntegrityError as error:
+                assert "capacity" in str(error)
+                return "refused"
+            return "committed"
+        finally:
+            if which == second:
+                done.set()
+
+    results = dict(zip([first, second], run_concurrently(run, [first, second]), strict=True))
+
+    assert results == {first: "committed", second: "refused"}
+    event.refresh_from_db()
+    taken = list(event.registrations.exclude(place=None).values_list("place", flat=True))
+    assert all(place <= event.capacity for place in taken)

@@ -92,7 +92,9 @@ def _profile_data(**overrides):
     return data
 
 
-def test_manager_edits_the_profile_and_the_logo_is_reprocessed(client, manager, organisation):
+def test_manager_edits_the_profile_and_the_logo_is_reprocessed(
+    client, manager, organisation, django_capture_on_commit_callbacks
+):
     client.force_login(manager)
     url = reverse("members:profile_edit", args=[organisation.slug])
     assert client.get(url).status_code == 200
@@ -104,7 +106,8 @@ def test_manager_edits_the_profile_and_the_logo_is_reprocessed(client, manager, 
     assert [t.slug for t in organisation.topics.all()] == ["bildung"]
     first = organisation.logo_renditions
     assert first and {r["format"] for r in first} >= {"webp"}
-    client.post(url, _profile_data(logo=logo_upload("noch-neuer.png")))
+    with django_capture_on_commit_callbacks(execute=True):  # old files go on commit
+        client.post(url, _profile_data(logo=logo_upload("noch-neuer.png")))
     organisation.refresh_from_db()
     assert organisation.logo_renditions and organisation.logo_renditions != first
     from django.core.files.storage import default_storage

@@ -1,5 +1,6 @@
 """Two runs of the membership housekeeping at the same time (a slow run overlapping the next
-slot's): every membership is reminded once and expires once. Threads on separate connections."""
+slot's): every membership is reminded once and expires once. An invitation link clicked twice
+at once is accepted once. Threads on separate connections."""
 
 from datetime import date
 
@@ -7,9 +8,14 @@ import pytest
 import time_machine
 
 from members import services
-from members.models import Membership
+from members.models import Invitation, Membership
 from smartregion.core.models import ModerationLog
-from tests.concurrency import run_concurrently
+from tests.concurrency import (
+    holding_lock,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from tests.members.helpers import member, verified_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("taxonomy")]
@@ -52,3 +58,22 @@ def test_expiry_runs_at_the_same_time_expire_each_membership_once():
         assert membership.seal_version == versions[membership.pk] + 1
     logged = ModerationLog.objects.filter(to_state="expired").values_list("object_id", flat=True)
     assert sorted(logged) == sorted(str(pk) for pk in versions)
+
+
+def test_an_invitation_accepted_twice_at_once_is_accepted_once():
+    """Two clicks on the invitation link at the same moment: one accepts, the other finds it
+    used (and the person managing the organisation: the view then says so)."""
+    organisation = member("Zechenblick Software GmbH", manager=verified_user("chefin@example.org"))
+    invitee = verified_user("neu@example.org")
+    invitation = services.invitation_create(
+        organisation=organisation, email=invitee.email, invited_by=None
+    )
+    loaded = [Invitation.objects.get(pk=invitation.pk) for _ in range(2)]  # as each view read it
+
+    with holding_lock(invitation):
+        running = start_concurrently(
+            lambda stale: services.invitation_accept(invitation=stale, user=invitee), loaded
+        )
+        wait_for_lock_waiters(2)
+    assert sorted(running.join()) == [False, True]
+    assert list(organisation.managers.filter(pk=invitee.pk)) == [invitee]
