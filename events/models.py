@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -306,6 +306,11 @@ class Event(models.Model):
                 "Eine Veranstaltung braucht mindestens einen Platz. Für unbegrenzt lassen Sie das Feld leer."
             )
         elif self.capacity is not None and self.pk:
+            if transaction.get_connection().in_atomic_block:
+                # The admin validates and saves in one transaction: holding the event's lock, as
+                # the registration services do, no place can be taken between check and save
+                # (the database would refuse the save, which would be an error page).
+                list(Event.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
             taken = (
                 self.registrations.filter(place__isnull=False).aggregate(m=models.Max("place"))["m"]
                 or 0

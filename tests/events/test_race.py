@@ -210,3 +210,48 @@ def test_lowering_the_capacity_while_a_place_is_taken_never_overbooks(first):
     event.refresh_from_db()
     taken = list(event.registrations.exclude(place=None).values_list("place", flat=True))
     assert all(place <= event.capacity for place in taken)
+
+
+def test_lowering_the_capacity_in_the_admin_while_the_last_place_is_taken_is_a_form_error(
+    client, django_user_model
+):
+    """The admin checks the taken places and saves in one transaction: a place taken in
+    between must not turn the save into a database error (a 500). The test takes place 3 while
+    holding the event's lock, and lets go once the admin request waits for it."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.events.test_admin import _errors, _form_data
+    from tests.staff import login_staff
+
+    event = EventFactory(capacity=3)
+    first, second, third = _pending(event, 3)
+    for registration in (first, second):
+        services.registration_confirm(registration=registration)  # places 1 and 2
+    login_staff(client, django_user_model.objects.create_superuser("chefin@example.org", "pw"))
+    data = _form_data(
+        title=event.title,
+        slug=event.slug,
+        capacity="2",
+        starts_at_0=timezone.localtime(event.starts_at).strftime("%d.%m.%Y"),
+        ends_at_0=timezone.localtime(event.ends_at).strftime("%d.%m.%Y"),
+        municipality=str(event.municipality_id),
+        topics=[str(pk) for pk in event.topics.values_list("pk", flat=True)],
+    )
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    with holding_lock(event):
+        services.registration_confirm(registration=third)  # place 3, not committed yet
+        running = start_concurrently(lambda _: client.post(url, data), [None])
+        wait_for_lock_waiters(1)
+    (response,) = running.join()
+
+    assert response.status_code == 200
+    assert "Plätze bis Nummer 3 vergeben" in _errors(response)
+    event.refresh_from_db()
+    assert event.capacity == 3
+    assert sorted(event.registrations.exclude(place=None).values_list("place", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
