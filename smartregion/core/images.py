@@ -38,7 +38,9 @@ image is stored; the benefit is that a form with seven images holds at most one 
 
 ``VerifiedImageField`` is the form field: it runs ``verify_image()`` in ``to_python()`` so the
 German error message appears beside the field, and attaches the result as ``.verified``.
-``KeepsImagesMixin`` keeps valid uploads across a failed submission (the "stash").
+``KeepsImagesMixin`` keeps valid uploads across a failed submission (the "stash"), within
+bounds per visitor and in total. ``refuse_images()`` turns a submission down without decoding
+any image (a rate limit is checked before the form is validated).
 
 Pillow's global settings are left alone: ``Image.MAX_IMAGE_PIXELS`` stays enabled (our own,
 lower limit applies first, and Pillow's ``DecompressionBombWarning`` is raised as an error
@@ -49,7 +51,7 @@ import math
 import posixpath
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from io import BytesIO
 
@@ -63,6 +65,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
+from smartregion.core.ratelimit import hit
 from smartregion.core.signing import BadToken, make_token, read_token
 
 MB = 1024 * 1024
@@ -566,6 +569,8 @@ class VerifiedImageField(forms.FileField):
     """
 
     kept: "KeptImage | None" = None
+    # False (refuse_images()): clean() decodes nothing, and an upload comes back unverified.
+    decodes: bool = True
 
     def __init__(
         self,
@@ -592,16 +597,41 @@ class VerifiedImageField(forms.FileField):
 
     def clean(self, data, initial=None):
         if not data and self.kept is not None:
-            return self.kept  # no new file: the image taken over from an earlier submission
+            # No new file: the image taken over from an earlier submission, verified only now.
+            if not self.decodes:
+                return self.kept
+            verified = unstash_image(self.kept.token, **self.limits)
+            if verified is None:
+                raise ValidationError(
+                    _(
+                        "Das übernommene Bild ist nicht mehr da. Bitte wählen Sie es noch einmal aus."
+                    ),
+                    code="kept_gone",
+                )
+            return KeptImage(verified=verified, token=self.kept.token)
         return super().clean(data, initial)
 
     def to_python(self, data):
         # Only called for a new upload: an unchanged or cleared field never gets here.
         uploaded = super().to_python(data)
-        if uploaded is None:
-            return None
+        if uploaded is None or not self.decodes:
+            return uploaded
         uploaded.verified = verify_image(uploaded, **self.limits)
         return uploaded
+
+
+def refuse_images(form: forms.BaseForm, message: str) -> None:
+    """Turn a bound ``form`` down without decoding any of its images (call it before
+    ``is_valid()``, e.g. when a rate limit is exhausted).
+
+    ``message`` is shown above the form together with whatever else is wrong, the text input
+    stays, and the form is never valid. New uploads are neither decoded nor kept; images kept
+    from an earlier submission stay kept (their tokens are still in the form).
+    """
+    for field in form.fields.values():
+        if isinstance(field, VerifiedImageField):
+            field.decodes = False
+    form.add_error(None, message)
 
 
 # Keeping uploads across a failed form submission ----------------------------------------------
@@ -627,30 +657,61 @@ def photo_field(*, label, required: bool = True) -> VerifiedImageField:
 
 STASH_MAX_AGE_HOURS = 6
 STASH_PREFIX = "pending-uploads/"
+# Bounds of the stash, counted in the shared cache (smartregion.core.ratelimit) per window of
+# STASH_MAX_AGE_HOURS: images per visitor (client_ip), and bytes for all visitors together.
+# Files live up to an hour longer than their window (the hourly purge), so the storage holds at
+# most twice STASH_MAX_TOTAL_BYTES. An image beyond a bound is not kept; the form says so.
+STASH_MAX_PER_VISITOR = 30
+STASH_MAX_TOTAL_BYTES = 1024 * MB
 
 
-def stash_image(verified: VerifiedImage) -> str:
-    """Keep ``verified`` privately at full size; return a signed token for a hidden form field."""
+def stash_image(verified: VerifiedImage, *, visitor: str = "") -> str | None:
+    """Keep ``verified`` privately (at most its ``max_decoded_side``); return a signed token
+    for a hidden form field, or None when a bound of the stash is reached."""
+    window = STASH_MAX_AGE_HOURS * 60 * 60
+    if not hit("image-stash-visitor", visitor, limit=STASH_MAX_PER_VISITOR, period_seconds=window):
+        return None
     content = original_file(verified, max_side=None, quality=95)
+    if not hit(
+        "image-stash-bytes",
+        "all",
+        limit=STASH_MAX_TOTAL_BYTES,
+        period_seconds=window,
+        cost=content.size,
+    ):
+        return None
     name = storages["private"].save(f"{STASH_PREFIX}{uuid.uuid4().hex}", content)
-    return make_token("stashed-image", name)
+    # The width of the picture as uploaded: min_width is checked against it, not the copy.
+    return make_token("stashed-image", f"{name}|{verified.full_width}")
 
 
-def unstash_image(token: str, **limits) -> VerifiedImage | None:
-    """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
+def _stashed(token: str) -> tuple[str, int | None] | None:
+    """The file name and the uploaded width behind a token, if it is valid and the file there."""
     try:
-        name = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
+        value = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
     except BadToken:
         return None
-    storage = storages["private"]
-    if not name.startswith(STASH_PREFIX) or ".." in name or not storage.exists(name):
+    name, _sep, width = value.partition("|")
+    if not name.startswith(STASH_PREFIX) or ".." in name or not storages["private"].exists(name):
         return None
-    with storage.open(name, "rb") as handle:
+    return name, int(width) if width.isdigit() else None
+
+
+def unstash_image(token: str, *, min_width: int = 0, **limits) -> VerifiedImage | None:
+    """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
+    stashed = _stashed(token)
+    if stashed is None:
+        return None
+    name, full_width = stashed
+    with storages["private"].open(name, "rb") as handle:
         data = handle.read()
     try:
-        return verify_image(data, **limits)
+        verified = verify_image(data, **limits)
     except ImageRejected:
         return None
+    if full_width is not None:
+        verified = replace(verified, full_width=full_width)
+    return verified if verified.full_width >= min_width else None
 
 
 def purge_stashed_images() -> int:
@@ -674,9 +735,12 @@ def purge_stashed_images() -> int:
 
 @dataclass(frozen=True)
 class KeptImage:
-    """Stands in for an upload taken over from an earlier submission of the same form."""
+    """Stands in for an upload taken over from an earlier submission of the same form.
 
-    verified: VerifiedImage
+    ``verified`` is None until the field is cleaned (nothing is decoded before that).
+    """
+
+    verified: VerifiedImage | None
     token: str
     name: str = "bild"
 
@@ -689,12 +753,18 @@ class KeepsImagesMixin:
     errors, every valid new upload is stashed and its token put into ``x_kept``. On the next
     submission an empty ``x`` with a valid ``x_kept`` counts as that image: the field's
     ``kept``, a ``KeptImage`` with ``.verified`` like an upload, is its cleaned value.
+
+    ``visitor`` (the ``client_ip``) is what the stash's per-visitor bound counts; an image beyond
+    a bound gets a message beside its field instead of a token.
     """
+
+    visitor: str = ""
 
     def _image_fields(self) -> list[str]:
         return [n for n, f in self.fields.items() if isinstance(f, VerifiedImageField)]
 
-    def keep_images(self) -> None:
+    def keep_images(self, *, visitor: str = "") -> None:
+        self.visitor = visitor
         names = self._image_fields()
         for name in names:
             self.fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -705,9 +775,8 @@ class KeepsImagesMixin:
                 continue  # a new upload replaces the kept one
             token = self.data.get(self.add_prefix(f"{name}_kept"), "")
             field = self.fields[name]
-            verified = token and unstash_image(token, **field.limits)
-            if verified:
-                field.kept = KeptImage(verified=verified, token=token)
+            if token and _stashed(token):  # decoded and verified only when the field is cleaned
+                field.kept = KeptImage(verified=None, token=token)
                 field.required = False  # no new file needed, and the page marks none as required
 
     def full_clean(self):
@@ -717,6 +786,16 @@ class KeepsImagesMixin:
         self.data = self.data.copy()
         for name in self._image_fields():
             value = self.cleaned_data.get(name)
-            if not hasattr(value, "verified") or isinstance(value, KeptImage):
+            if not getattr(value, "verified", None) or isinstance(value, KeptImage):
                 continue  # no new valid upload in this field
-            self.data[self.add_prefix(f"{name}_kept")] = stash_image(value.verified)
+            token = stash_image(value.verified, visitor=self.visitor)
+            if token:
+                self.data[self.add_prefix(f"{name}_kept")] = token
+            else:
+                self.add_error(
+                    name,
+                    _(
+                        "Wir können gerade keine weiteren Bilder für Sie aufbewahren. Bitte "
+                        "wählen Sie dieses Bild beim nächsten Absenden noch einmal aus."
+                    ),
+                )

@@ -27,6 +27,7 @@ from smartregion.core.images import (
     picture,
     render_original,
     rendition_widths,
+    stash_image,
     store_original,
     store_renditions,
     verify_image,
@@ -802,12 +803,14 @@ def test_form_field_widget_limits_the_file_picker():
 
 
 def test_form_field_takes_its_kept_image_when_no_new_file_comes():
-    kept = KeptImage(verified=verify_image(encode(photo(), "JPEG")), token="token")
+    token = stash_image(verify_image(encode(photo(), "JPEG")))
+    kept = KeptImage(verified=None, token=token)  # as keep_images() finds it: not decoded yet
     form = CoverForm(data={}, files={})
     form.fields["cover"].kept = kept
 
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["cover"] is kept
+    assert form.cleaned_data["cover"].token == token
+    assert form.cleaned_data["cover"].verified.image.size == (1200, 800)
 
     replaced = CoverForm(data={}, files={"cover": upload(encode(photo((900, 600)), "JPEG"))})
     replaced.fields["cover"].kept = kept
