@@ -67,7 +67,7 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
         ),
     )
 
-    def __init__(self, *args, require_cover: bool = True, **kwargs):
+    def __init__(self, *args, require_cover: bool = True, visitor: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cover"].required = require_cover
         for index in range(1, MAX_GALLERY_IMAGES + 1):
@@ -86,7 +86,7 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
         self.fields["author_email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["website"].widget.attrs["autocomplete"] = "url"
-        self.keep_images()
+        self.keep_images(visitor=visitor)
 
     @property
     def gallery_rows(self):

@@ -18,14 +18,16 @@ from blog.models import Post, PostImage
 from blog.searchable import POSTS
 from smartregion.core import searchable
 from smartregion.core.fragments import cached, cached_fragment, clock_minute, content_version
+from smartregion.core.images import refuse_images
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import Limit, allow, client_ip, hit
 from smartregion.core.signing import BadToken, read_token
 from smartregion.core.storage import absolute_media_url
 
 PAGE_SIZE = 12
-SUBMIT_LIMIT_PER_IP = Limit(attempts=10, seconds=60 * 60)
-SUBMIT_LIMIT_PER_EMAIL = Limit(attempts=5, seconds=60 * 60)
+# Every sending of the form counts (before any image is decoded), a corrected one too.
+SUBMIT_LIMIT_PER_IP = Limit(attempts=20, seconds=60 * 60)
+SUBMIT_LIMIT_PER_EMAIL = Limit(attempts=10, seconds=60 * 60)
 REPORT_LIMIT_PER_IP = (10, 60 * 60)
 
 
@@ -238,11 +240,11 @@ def _initial_for(request: HttpRequest) -> dict:
 @require_http_methods(["GET", "POST"])
 def post_submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES)
+        form = PostForm(request.POST, request.FILES, visitor=client_ip(request))
         if form.is_spam():
             # Looks like success to a bot; nothing is kept.
             return redirect("blog:submitted")
-        if form.is_valid() and _within_limits(request, form):
+        if _within_limits(request, form) and form.is_valid():
             post = services.post_submit(
                 data=form.cleaned_data,
                 cover=form.cleaned_data["cover"].verified,
@@ -257,16 +259,19 @@ def post_submit(request: HttpRequest) -> HttpResponse:
 
 
 def _within_limits(request: HttpRequest, form: PostForm) -> bool:
+    """Count this sending of the form, before anything in it is decoded: per address and per
+    e-mail address as typed. Beyond a limit the form is turned down without decoding images."""
+    email = request.POST.get("author_email", "").strip()
     ok = allow(
         request,
         "blog-submit",
         per_ip=SUBMIT_LIMIT_PER_IP,
-        email=form.cleaned_data["author_email"],
+        email=email or None,
         per_email=SUBMIT_LIMIT_PER_EMAIL,
     )
     if not ok:
-        form.add_error(
-            None,
+        refuse_images(
+            form,
             _(
                 "Sie haben in kurzer Zeit sehr viele Beiträge eingereicht. Bitte versuchen Sie es in einer Stunde noch einmal."
             ),
@@ -311,10 +316,12 @@ def post_revise(request: HttpRequest, token: str) -> HttpResponse:
             request, "blog/post_confirm.html", {"state": "not-revisable", "post": post}, status=409
         )
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, require_cover=False)
+        form = PostForm(
+            request.POST, request.FILES, require_cover=False, visitor=client_ip(request)
+        )
         if form.is_spam():
             return redirect("blog:submitted")
-        if form.is_valid():
+        if _within_limits(request, form) and form.is_valid():
             cover = form.cleaned_data.get("cover")
             revised = services.post_revise(
                 post=post,

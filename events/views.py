@@ -17,6 +17,7 @@ from events import ical, services
 from events.forms import EventProposalForm, RegistrationForm
 from events.models import Event, Registration
 from members.models import Organisation
+from smartregion.core.images import refuse_images
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import Limit, allow, hit
 from smartregion.core.signing import BadToken, read_token
@@ -26,7 +27,8 @@ PAGE_SIZE = 20
 FEED_PAST = timedelta(days=30)  # the feed keeps recent events, so calendars do not drop them
 REGISTER_LIMIT_PER_IP = Limit(attempts=20, seconds=60 * 60)
 REGISTER_LIMIT_PER_EMAIL = Limit(attempts=5, seconds=60 * 60)
-PROPOSE_LIMIT_PER_USER = (10, 24 * 60 * 60)
+# Every sending of the form counts (before its image is decoded), a corrected one too.
+PROPOSE_LIMIT_PER_USER = (20, 24 * 60 * 60)
 ICS_CACHE_SECONDS = 15 * 60
 
 # German URL values for the format filter.
@@ -417,20 +419,20 @@ def propose(request: HttpRequest) -> HttpResponse:
     form = EventProposalForm(
         request.POST or None, request.FILES or None, organisations=organisations
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         if not hit(
             "event-propose",
             str(request.user.pk),
             limit=PROPOSE_LIMIT_PER_USER[0],
             period_seconds=PROPOSE_LIMIT_PER_USER[1],
         ):
-            form.add_error(
-                None,
+            refuse_images(
+                form,
                 _(
                     "Sie haben heute schon viele Veranstaltungen vorgeschlagen. Bitte morgen wieder."
                 ),
             )
-        else:
+        elif form.is_valid():
             image = form.cleaned_data.get("image")
             services.event_propose(
                 event=form.save(commit=False),

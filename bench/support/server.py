@@ -19,17 +19,24 @@ def free_port() -> int:
 class Gunicorn:
     """``with Gunicorn(...) as server:`` serves ``smartregion.site.wsgi`` on 127.0.0.1:server.port."""
 
-    def __init__(self, *, cwd: Path, env: dict, log_path: Path, workers: int = 2):
+    def __init__(
+        self, *, cwd: Path, env: dict, log_path: Path, workers: int = 2, wrapper: list[str] = ()
+    ):
+        """``wrapper`` runs gunicorn under another command (``["/usr/bin/time", "-v", ...]``);
+        stopping then signals gunicorn's master itself (from its pid file), not the wrapper."""
         self.cwd = cwd
         self.env = env
         self.log_path = log_path
         self.workers = workers
+        self.wrapper = list(wrapper)
+        self.pid_path = log_path.with_suffix(".pid")
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self._log = None
 
     def start(self, ready_path: str, timeout: float = 30.0) -> None:
         cmd = [
+            *self.wrapper,
             sys.executable,
             "-m",
             "gunicorn",
@@ -46,6 +53,8 @@ class Gunicorn:
             "warning",
             "--timeout",
             "60",
+            "--pid",
+            str(self.pid_path),
         ]
         if os.path.isdir("/dev/shm"):
             cmd += ["--worker-tmp-dir", "/dev/shm"]
@@ -79,7 +88,11 @@ class Gunicorn:
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # the master stops its workers gracefully
+            master = self._master_pid() if self.wrapper else process.pid
+            if master:
+                os.kill(master, signal.SIGTERM)  # the master stops its workers gracefully
+            else:
+                process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -88,6 +101,12 @@ class Gunicorn:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def _master_pid(self) -> int | None:
+        try:
+            return int(self.pid_path.read_text().strip())
+        except (OSError, ValueError):
+            return None
 
     def log_tail(self, chars: int = 3000) -> str:
         try:

@@ -7,10 +7,13 @@ The pipeline:
 
 1. ``verify_image()`` reads the upload (at most ``max_bytes``), lets Pillow identify it among
    JPEG, PNG and WebP only (by the decoded data, never by file name or content type), refuses
-   too many pixels from the header *before* decoding, verifies the file, then reopens and fully
-   decodes it so truncated files are refused. It applies the EXIF orientation, converts an
-   embedded ICC profile to sRGB where possible and returns a plain RGB or RGBA image without
-   any metadata (no EXIF, GPS, ICC, comments or text chunks).
+   too many pixels (``DEFAULT_MAX_PIXELS``, 25 megapixels) from the header *before* decoding,
+   verifies the file, then reopens and decodes all of it so truncated files are refused. It
+   applies the EXIF orientation, converts an embedded ICC profile to sRGB where possible and
+   makes a plain RGB or RGBA image without any metadata (no EXIF, GPS, ICC, comments or text
+   chunks), at most ``max_decoded_side`` pixels per side (the kept original's
+   ``ORIGINAL_MAX_SIDE``). ``min_width`` is checked against the width the picture has in the
+   file (after orientation), not against that smaller copy.
 2. ``store_original()`` keeps that image, re-encoded and at most ``max_side`` pixels per side,
    in a ``FileField`` on the private storage (``smartregion.core.storage``); ``original_name()``
    is the ``upload_to`` helper for such fields and ``copy_original()`` copies one to another.
@@ -24,19 +27,31 @@ The pipeline:
 The upload itself is never stored: only re-encoded pixels leave this module, so anything
 appended to or hidden in the file (scripts after the image data, comments, metadata) is lost.
 
+Memory: a request may carry several images of 25 megapixels (100 MB each as RGB in Pillow), so
+no more pixels are decoded or held than needed. A JPEG larger than needed is decoded at 1/2, 1/4
+or 1/8 of its size (``Image.draft()``: libjpeg scales while decoding, the full-size pixels never
+exist); PNG and WebP cannot be, so they are reduced right after decoding, and only one image is
+at full size at any time. And a ``VerifiedImage`` does not hold its pixels: it keeps the upload
+(which Django keeps anyway, in memory up to 5 MB, else in a temporary file) and ``.image``
+decodes it again, the same way, whenever it is read. The cost is a second decoding when the
+image is stored; the benefit is that a form with seven images holds at most one decoded.
+
 ``VerifiedImageField`` is the form field: it runs ``verify_image()`` in ``to_python()`` so the
 German error message appears beside the field, and attaches the result as ``.verified``.
-``KeepsImagesMixin`` keeps valid uploads across a failed submission (the "stash").
+``KeepsImagesMixin`` keeps valid uploads across a failed submission (the "stash"), within
+bounds per visitor and in total. ``refuse_images()`` turns a submission down without decoding
+any image (a rate limit is checked before the form is validated).
 
 Pillow's global settings are left alone: ``Image.MAX_IMAGE_PIXELS`` stays enabled (our own,
 lower limit applies first, and Pillow's ``DecompressionBombWarning`` is raised as an error
 here) and ``ImageFile.LOAD_TRUNCATED_IMAGES`` must stay False (checked on every call).
 """
 
+import math
 import posixpath
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from io import BytesIO
 
@@ -44,17 +59,21 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from smartregion.core import files
+from smartregion.core.ratelimit import hit
 from smartregion.core.signing import BadToken, make_token, read_token
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MB
-DEFAULT_MAX_PIXELS = 40_000_000
+# At 4 bytes a pixel in memory (Pillow keeps RGB as RGBX), 25 megapixels are 100 MB while a PNG
+# or WebP is decoded; every camera and phone picture fits (a 24-megapixel camera: 6000 × 4000).
+DEFAULT_MAX_PIXELS = 25_000_000
 DEFAULT_WIDTHS = (480, 960, 1600)
 DEFAULT_QUALITY = 82
 # The kept private original: renditions are made from it later, so it is kept large and good.
@@ -83,26 +102,40 @@ class ImageRejected(ValidationError):
     """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class VerifiedImage:
-    """A decoded, normalised upload: RGB or RGBA, orientation applied, no metadata."""
+    """An upload that passed ``verify_image()``; ``image`` gives its pixels, normalised: RGB or
+    RGBA, orientation applied, no metadata, at most ``max_decoded_side`` pixels per side.
 
-    image: Image.Image
+    The pixels are not held: each read of ``image`` decodes the upload again (the same way, so
+    the same pixels) and returns a new image the caller may change. ``source`` is the upload
+    (Django's ``UploadedFile``, valid for the request) or the bytes that were verified.
+    """
+
     original_format: str  # "JPEG", "PNG" or "WEBP"
     original_size: tuple[int, int]  # pixels as stored in the file, before orientation
     file_size: int  # bytes
+    full_width: int  # the width the picture has in the file, after orientation
+    size: tuple[int, int]  # of ``image``
+    has_alpha: bool  # ``image`` is RGBA (some pixel is transparent)
+    source: UploadedFile | bytes
+    max_decoded_side: int | None
+
+    @property
+    def image(self) -> Image.Image:
+        data = self.source if isinstance(self.source, bytes) else _read_again(self.source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image, _turned = _decode(data, self.max_decoded_side)
+        return image
 
     @property
     def width(self) -> int:
-        return self.image.width
+        return self.size[0]
 
     @property
     def height(self) -> int:
-        return self.image.height
-
-    @property
-    def has_alpha(self) -> bool:
-        return self.image.mode == "RGBA"
+        return self.size[1]
 
 
 @dataclass(frozen=True)
@@ -169,6 +202,13 @@ def _read_upload(uploaded_file, max_bytes: int) -> bytes:
     return data
 
 
+def _read_again(uploaded_file: UploadedFile) -> bytes:
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    return data
+
+
 def _open(data: bytes) -> ImageFile.ImageFile:
     return Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
 
@@ -179,6 +219,49 @@ def _to_8bit(image: Image.Image) -> Image.Image:
         scaled = image.convert("I").point(lambda value: value * (1 / 256))
         return scaled.convert("L")
     return image
+
+
+# Modes that Pillow resamples as they are; others are converted first (a palette image resampled
+# as indices would turn to noise, and 16-bit greyscale is scaled to 8 bits anyway).
+_RESAMPLED_AS_IS = {"RGB", "RGBA", "L", "LA", "CMYK"}
+
+
+def _draft_size(size: tuple[int, int], max_side: int | None) -> tuple[int, int] | None:
+    """The smallest size that still gives ``max_side`` after scaling ``size`` down, or None
+    when ``size`` fits already."""
+    if not max_side or max(size) <= max_side:
+        return None
+    scale = max_side / max(size)
+    return (max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale)))
+
+
+def _decode(data: bytes, max_side: int | None) -> tuple[Image.Image, bool]:
+    """Decode all of ``data`` into a normalised image of at most ``max_side`` pixels per side;
+    also whether the orientation turned it (width and height swapped).
+
+    The decoded pixels are only ever referenced from this frame, so each step below frees the
+    one before it: a JPEG is decoded at 1/2, 1/4 or 1/8 of its size when the result is still
+    large enough; other formats are reduced by a whole factor right after decoding.
+    """
+    image = _open(data)
+    draft = _draft_size(image.size, max_side)
+    if draft:
+        image.draft(None, draft)  # JPEG only (libjpeg's DCT scaling); a no-op for the others
+    image.load()  # decodes all the data: truncated data raises here
+    if _draft_size(image.size, max_side):
+        if image.mode == "1":
+            image = image.convert("L")
+        elif image.mode not in _RESAMPLED_AS_IS:
+            image = _to_8bit(image)
+            if image.mode not in _RESAMPLED_AS_IS:
+                image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        factor = max(image.size) // max_side
+        if factor > 1:
+            image = image.reduce(factor)  # keeps the metadata (orientation, ICC)
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=None)
+    before = image.size
+    image = _normalise(image)
+    return image, image.size != before
 
 
 def _normalise(image: Image.Image) -> Image.Image:
@@ -209,6 +292,7 @@ def verify_image(
     max_bytes: int = DEFAULT_MAX_BYTES,
     min_width: int = 0,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_decoded_side: int | None = ORIGINAL_MAX_SIDE,
 ) -> VerifiedImage:
     """Check an upload and return it decoded and normalised; raise ``ImageRejected`` if not.
 
@@ -216,6 +300,7 @@ def verify_image(
     are JPEG, PNG and WebP up to ``max_bytes`` bytes and ``max_pixels`` pixels (never more
     than Pillow's ``Image.MAX_IMAGE_PIXELS``), at least ``min_width`` pixels wide after
     applying the orientation. Animated PNG and WebP are accepted; only the first frame is kept.
+    The returned image is at most ``max_decoded_side`` pixels per side (None: the full size).
     """
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise ImproperlyConfigured(
@@ -257,25 +342,30 @@ def verify_image(
         original_format = "JPEG" if probe.format == "MPO" else probe.format
         try:
             probe.verify()  # checksums and structure; the object is unusable afterwards
-            image = _open(data)  # verify() needs a fresh object for decoding
-            image.load()  # decodes everything: truncated data raises here
-            image = _normalise(image)
+            image, turned = _decode(data, max_decoded_side)  # verify() needs a fresh object
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _pixels_error(max_pixels) from None
         except Exception:  # noqa: BLE001 - Pillow raises many exception types for broken files
             raise _corrupt_error() from None
 
-    if image.width < min_width:
+    full_width = height if turned else width
+    if full_width < min_width:
         raise ImageRejected(
             _("Das Bild ist zu klein: mindestens %(min_width)s Pixel Breite.")
             % {"min_width": min_width},
             code="too_small",
         )
     return VerifiedImage(
-        image=image,
         original_format=original_format,
         original_size=(width, height),
         file_size=len(data),
+        full_width=full_width,
+        size=image.size,
+        has_alpha=image.mode == "RGBA",
+        # An upload stays with Django for the request (no copy of it here); anything else is
+        # kept as the bytes that were verified.
+        source=uploaded_file if isinstance(uploaded_file, UploadedFile) else data,
+        max_decoded_side=max_decoded_side,
     )
 
 
@@ -395,9 +485,8 @@ def original_file(
 ) -> ContentFile:
     """``verified`` encoded for keeping: at most ``max_side`` pixels per side (None: as it is),
     PNG when it has transparency or ``lossless`` is asked for (logos), else WebP."""
-    image = verified.image
+    image = verified.image  # a new image on each read: changed here without a copy
     if max_side and max(image.size) > max_side:
-        image = image.copy()
         image.thumbnail((max_side, max_side))
     fmt = "png" if lossless or image.mode == "RGBA" else "webp"
     return ContentFile(_encode(image, fmt, quality), name=f"original.{EXTENSIONS[fmt]}")
@@ -490,6 +579,8 @@ class VerifiedImageField(forms.FileField):
     """
 
     kept: "KeptImage | None" = None
+    # False (refuse_images()): clean() decodes nothing, and an upload comes back unverified.
+    decodes: bool = True
 
     def __init__(
         self,
@@ -516,16 +607,41 @@ class VerifiedImageField(forms.FileField):
 
     def clean(self, data, initial=None):
         if not data and self.kept is not None:
-            return self.kept  # no new file: the image taken over from an earlier submission
+            # No new file: the image taken over from an earlier submission, verified only now.
+            if not self.decodes:
+                return self.kept
+            verified = unstash_image(self.kept.token, **self.limits)
+            if verified is None:
+                raise ValidationError(
+                    _(
+                        "Das übernommene Bild ist nicht mehr da. Bitte wählen Sie es noch einmal aus."
+                    ),
+                    code="kept_gone",
+                )
+            return KeptImage(verified=verified, token=self.kept.token)
         return super().clean(data, initial)
 
     def to_python(self, data):
         # Only called for a new upload: an unchanged or cleared field never gets here.
         uploaded = super().to_python(data)
-        if uploaded is None:
-            return None
+        if uploaded is None or not self.decodes:
+            return uploaded
         uploaded.verified = verify_image(uploaded, **self.limits)
         return uploaded
+
+
+def refuse_images(form: forms.BaseForm, message: str) -> None:
+    """Turn a bound ``form`` down without decoding any of its images (call it before
+    ``is_valid()``, e.g. when a rate limit is exhausted).
+
+    ``message`` is shown above the form together with whatever else is wrong, the text input
+    stays, and the form is never valid. New uploads are neither decoded nor kept; images kept
+    from an earlier submission stay kept (their tokens are still in the form).
+    """
+    for field in form.fields.values():
+        if isinstance(field, VerifiedImageField):
+            field.decodes = False
+    form.add_error(None, message)
 
 
 # Keeping uploads across a failed form submission ----------------------------------------------
@@ -551,30 +667,61 @@ def photo_field(*, label, required: bool = True) -> VerifiedImageField:
 
 STASH_MAX_AGE_HOURS = 6
 STASH_PREFIX = "pending-uploads/"
+# Bounds of the stash, counted in the shared cache (smartregion.core.ratelimit) per window of
+# STASH_MAX_AGE_HOURS: images per visitor (client_ip), and bytes for all visitors together.
+# Files live up to an hour longer than their window (the hourly purge), so the storage holds at
+# most twice STASH_MAX_TOTAL_BYTES. An image beyond a bound is not kept; the form says so.
+STASH_MAX_PER_VISITOR = 30
+STASH_MAX_TOTAL_BYTES = 1024 * MB
 
 
-def stash_image(verified: VerifiedImage) -> str:
-    """Keep ``verified`` privately at full size; return a signed token for a hidden form field."""
+def stash_image(verified: VerifiedImage, *, visitor: str = "") -> str | None:
+    """Keep ``verified`` privately (at most its ``max_decoded_side``); return a signed token
+    for a hidden form field, or None when a bound of the stash is reached."""
+    window = STASH_MAX_AGE_HOURS * 60 * 60
+    if not hit("image-stash-visitor", visitor, limit=STASH_MAX_PER_VISITOR, period_seconds=window):
+        return None
     content = original_file(verified, max_side=None, quality=95)
+    if not hit(
+        "image-stash-bytes",
+        "all",
+        limit=STASH_MAX_TOTAL_BYTES,
+        period_seconds=window,
+        cost=content.size,
+    ):
+        return None
     name = storages["private"].save(f"{STASH_PREFIX}{uuid.uuid4().hex}", content)
-    return make_token("stashed-image", name)
+    # The width of the picture as uploaded: min_width is checked against it, not the copy.
+    return make_token("stashed-image", f"{name}|{verified.full_width}")
 
 
-def unstash_image(token: str, **limits) -> VerifiedImage | None:
-    """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
+def _stashed(token: str) -> tuple[str, int | None] | None:
+    """The file name and the uploaded width behind a token, if it is valid and the file there."""
     try:
-        name = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
+        value = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
     except BadToken:
         return None
-    storage = storages["private"]
-    if not name.startswith(STASH_PREFIX) or ".." in name or not storage.exists(name):
+    name, _sep, width = value.partition("|")
+    if not name.startswith(STASH_PREFIX) or ".." in name or not storages["private"].exists(name):
         return None
-    with storage.open(name, "rb") as handle:
+    return name, int(width) if width.isdigit() else None
+
+
+def unstash_image(token: str, *, min_width: int = 0, **limits) -> VerifiedImage | None:
+    """The image behind a token from ``stash_image()``, verified again; None if gone or forged."""
+    stashed = _stashed(token)
+    if stashed is None:
+        return None
+    name, full_width = stashed
+    with storages["private"].open(name, "rb") as handle:
         data = handle.read()
     try:
-        return verify_image(data, **limits)
+        verified = verify_image(data, **limits)
     except ImageRejected:
         return None
+    if full_width is not None:
+        verified = replace(verified, full_width=full_width)
+    return verified if verified.full_width >= min_width else None
 
 
 def purge_stashed_images() -> int:
@@ -598,9 +745,12 @@ def purge_stashed_images() -> int:
 
 @dataclass(frozen=True)
 class KeptImage:
-    """Stands in for an upload taken over from an earlier submission of the same form."""
+    """Stands in for an upload taken over from an earlier submission of the same form.
 
-    verified: VerifiedImage
+    ``verified`` is None until the field is cleaned (nothing is decoded before that).
+    """
+
+    verified: VerifiedImage | None
     token: str
     name: str = "bild"
 
@@ -613,12 +763,18 @@ class KeepsImagesMixin:
     errors, every valid new upload is stashed and its token put into ``x_kept``. On the next
     submission an empty ``x`` with a valid ``x_kept`` counts as that image: the field's
     ``kept``, a ``KeptImage`` with ``.verified`` like an upload, is its cleaned value.
+
+    ``visitor`` (the ``client_ip``) is what the stash's per-visitor bound counts; an image beyond
+    a bound gets a message beside its field instead of a token.
     """
+
+    visitor: str = ""
 
     def _image_fields(self) -> list[str]:
         return [n for n, f in self.fields.items() if isinstance(f, VerifiedImageField)]
 
-    def keep_images(self) -> None:
+    def keep_images(self, *, visitor: str = "") -> None:
+        self.visitor = visitor
         names = self._image_fields()
         for name in names:
             self.fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -629,9 +785,8 @@ class KeepsImagesMixin:
                 continue  # a new upload replaces the kept one
             token = self.data.get(self.add_prefix(f"{name}_kept"), "")
             field = self.fields[name]
-            verified = token and unstash_image(token, **field.limits)
-            if verified:
-                field.kept = KeptImage(verified=verified, token=token)
+            if token and _stashed(token):  # decoded and verified only when the field is cleaned
+                field.kept = KeptImage(verified=None, token=token)
                 field.required = False  # no new file needed, and the page marks none as required
 
     def full_clean(self):
@@ -641,6 +796,16 @@ class KeepsImagesMixin:
         self.data = self.data.copy()
         for name in self._image_fields():
             value = self.cleaned_data.get(name)
-            if not hasattr(value, "verified") or isinstance(value, KeptImage):
+            if not getattr(value, "verified", None) or isinstance(value, KeptImage):
                 continue  # no new valid upload in this field
-            self.data[self.add_prefix(f"{name}_kept")] = stash_image(value.verified)
+            token = stash_image(value.verified, visitor=self.visitor)
+            if token:
+                self.data[self.add_prefix(f"{name}_kept")] = token
+            else:
+                self.add_error(
+                    name,
+                    _(
+                        "Wir können gerade keine weiteren Bilder für Sie aufbewahren. Bitte "
+                        "wählen Sie dieses Bild beim nächsten Absenden noch einmal aus."
+                    ),
+                )

@@ -59,8 +59,10 @@ def client_ip(request: HttpRequest) -> str:
         return remote
 
 
-def hit(scope: str, key: str, *, limit: int, period_seconds: int) -> bool:
+def hit(scope: str, key: str, *, limit: int, period_seconds: int, cost: int = 1) -> bool:
     """Count one attempt; True while the caller is within ``limit`` attempts in this window.
+
+    ``cost`` counts the attempt as that many (bytes, say, when ``limit`` is a number of bytes).
 
     The window is the current multiple of ``period_seconds`` since the epoch. The counter is
     created with ``add`` (atomic, with its expiry) and raised with ``incr`` (Redis INCR, atomic
@@ -75,11 +77,11 @@ def hit(scope: str, key: str, *, limit: int, period_seconds: int) -> bool:
     for _ in range(_ADD_ATTEMPTS):
         cache.add(cache_key, 0, timeout=expires_in)
         try:
-            count = cache.incr(cache_key)
+            count = cache.incr(cache_key, cost)
         except ValueError:  # gone between add and incr (evicted, or the cache was cleared)
             continue
         break
-    if count == 1:
+    if count == cost:
         # Django's RedisCache.incr is EXISTS then INCR: had the key expired in between, INCR
         # made one without expiry. The first hit of a window sets it again, so every counter
         # expires (and one for a past window would never be read anyway).

@@ -83,3 +83,29 @@ def test_a_kept_image_is_not_asked_for_again(client, fast_forms):
     assert "required" not in cover_input(html)
     assert kept_token(html, "cover") == token
     assert "Ihr Bild ist übernommen" in html
+
+
+def test_an_image_above_25_megapixels_is_refused_beside_its_field_and_the_rest_kept(
+    client, fast_forms
+):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from tests.blog.helpers import field_errors, input_value, raw_upload
+
+    huge = BytesIO()
+    Image.new("1", (5001, 5000)).save(huge, "PNG")  # a few KB that claim 25.005 megapixels
+    data = with_files(form_data(), gallery=0)
+    data["gallery_1"] = raw_upload("riesig.png", huge.getvalue(), "image/png")
+    data["gallery_1_alt"] = "Ein sehr großes Bild"
+
+    html = client.post("/blog/einreichen/", data).content.decode()
+
+    assert field_errors(html, "id_gallery_1") == (
+        " Das Bild hat zu viele Pixel (höchstens 25 Megapixel). "
+    )
+    assert kept_token(html, "cover")  # the valid cover is kept for the next attempt
+    assert input_value(html, "title") == data["title"]
+    assert input_value(html, "gallery_1_alt") == "Ein sehr großes Bild"
+    assert Post.objects.count() == 0

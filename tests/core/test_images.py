@@ -27,6 +27,7 @@ from smartregion.core.images import (
     picture,
     render_original,
     rendition_widths,
+    stash_image,
     store_original,
     store_renditions,
     verify_image,
@@ -259,17 +260,119 @@ def test_between_one_and_two_times_pillows_limit_is_refused_not_just_warned(max_
 
 
 def test_our_own_pixel_limit_is_lower_than_pillows():
-    bomb = png_bomb(8000, 5001)  # 40.008 megapixels: below Pillow's limit, above ours
+    bomb = png_bomb(5001, 5000)  # 25.005 megapixels: below Pillow's limit, above ours
 
     with pytest.raises(ImageRejected) as caught:
         verify_image(bomb)
 
     assert caught.value.messages == [
-        "Das Bild hat zu viele Pixel (höchstens 40 Megapixel).",
+        "Das Bild hat zu viele Pixel (höchstens 25 Megapixel).",
     ]
     with pytest.raises(ImageRejected):
         verify_image(encode(photo((1000, 800)), "PNG"), max_pixels=799_999)
     assert verify_image(encode(photo((1000, 800)), "PNG"), max_pixels=800_000)
+
+
+def test_twenty_five_megapixels_are_the_limit():
+    assert verify_image(png_bomb(5000, 5000)).original_size == (5000, 5000)
+    with pytest.raises(ImageRejected) as caught:
+        verify_image(png_bomb(5001, 5000))
+    assert caught.value.messages == ["Das Bild hat zu viele Pixel (höchstens 25 Megapixel)."]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_large_images_are_kept_at_most_at_the_originals_size(fmt):
+    verified = verify_image(encode(photo((6000, 4000)), fmt))
+
+    assert verified.original_size == (6000, 4000)
+    assert verified.full_width == 6000
+    assert verified.size == verified.image.size == (2400, 1600)
+    assert verified.image.getpixel((10, 10)) == pytest.approx((200, 30, 30), abs=8)
+    full = verify_image(encode(photo((3000, 2000)), fmt), max_decoded_side=None)
+    assert full.image.size == (3000, 2000)
+
+
+def test_min_width_is_checked_against_the_picture_not_the_smaller_copy():
+    tall = encode(photo((1000, 4000)), "JPEG")  # kept as 600 × 2400
+
+    verified = verify_image(tall, min_width=800)
+
+    assert verified.size == (600, 2400)
+    assert verified.full_width == 1000
+    with pytest.raises(ImageRejected):
+        verify_image(tall, min_width=1001)
+
+
+def test_orientation_is_applied_to_the_smaller_copy_and_to_the_width_check():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: shown 2000 wide and 5000 high
+    upload = encode(photo((5000, 2000)), "JPEG", exif=exif.tobytes())
+
+    verified = verify_image(upload, min_width=2000)
+
+    assert verified.size == (960, 2400)
+    assert verified.full_width == 2000
+    with pytest.raises(ImageRejected):
+        verify_image(upload, min_width=2001)
+
+
+PEAK_MEMORY_SCRIPT = """
+import json, sys
+import django
+django.setup()
+from smartregion.core.images import verify_image
+
+def status(key):
+    with open("/proc/self/status") as handle:
+        return next(int(l.split()[1]) for l in handle if l.startswith(key + ":"))
+
+data = open(sys.argv[1], "rb").read()
+before = status("VmRSS")
+kept = [verify_image(data) for _ in range(int(sys.argv[2]))]
+images = [v.image.size for v in kept]
+print(json.dumps({"growth_mib": (status("VmHWM") - before) / 1024, "sizes": images}))
+"""
+
+
+def peak_growth_mib(path: Path, count: int) -> dict:
+    """Verify ``count`` copies of the image at ``path`` in a fresh process, keeping them all as a
+    form does; return how far its peak RSS rose above what it had before (and the sizes)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY_SCRIPT, str(path), str(count)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "limit_mib"),
+    [
+        ("JPEG", 100),  # decoded at half size (25 MB), one at a time
+        ("PNG", 200),  # decoded in full (100 MB) and reduced, one at a time
+    ],
+)
+def test_seven_images_of_25_megapixels_are_never_held_at_once(tmp_path, fmt, limit_mib):
+    # Square: the most pixels a kept copy can have (2400 × 2400).
+    side = 5000
+    image = Image.linear_gradient("L").resize((side, side)).convert("RGB")
+    path = tmp_path / f"gross.{fmt.lower()}"
+    image.save(path, fmt)
+    del image
+
+    result = peak_growth_mib(path, 7)
+
+    assert result["sizes"] == [[2400, 2400]] * 7
+    # Each decoded at full size and held: 7 × 100 MB and more.
+    assert result["growth_mib"] < limit_mib, result
 
 
 def test_very_long_sides_are_refused():
@@ -577,7 +680,7 @@ def test_original_file_lossless_and_own_size_for_logos():
 
 def test_original_file_never_upscales_and_max_side_none_keeps_the_size():
     small = verify_image(encode(photo((640, 480)), "JPEG"))
-    large = verify_image(encode(photo((3000, 1500)), "JPEG"))
+    large = verify_image(encode(photo((3000, 1500)), "JPEG"), max_decoded_side=None)
 
     assert decode(original_file(small).read()).size == (640, 480)
     assert decode(original_file(large, max_side=None).read()).size == (3000, 1500)
@@ -700,12 +803,14 @@ def test_form_field_widget_limits_the_file_picker():
 
 
 def test_form_field_takes_its_kept_image_when_no_new_file_comes():
-    kept = KeptImage(verified=verify_image(encode(photo(), "JPEG")), token="token")
+    token = stash_image(verify_image(encode(photo(), "JPEG")))
+    kept = KeptImage(verified=None, token=token)  # as keep_images() finds it: not decoded yet
     form = CoverForm(data={}, files={})
     form.fields["cover"].kept = kept
 
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["cover"] is kept
+    assert form.cleaned_data["cover"].token == token
+    assert form.cleaned_data["cover"].verified.image.size == (1200, 800)
 
     replaced = CoverForm(data={}, files={"cover": upload(encode(photo((900, 600)), "JPEG"))})
     replaced.fields["cover"].kept = kept

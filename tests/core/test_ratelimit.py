@@ -236,3 +236,10 @@ def test_allow_counts_the_address_and_the_email_and_needs_both(settings):
     assert not allow(
         request("203.0.113.3"), "f", per_ip=per_ip, email="c@x.org", per_email=per_email
     )
+
+
+def test_an_attempt_can_cost_more_than_one():
+    # The stash counts bytes: one image of 6 and one of 4 fill a limit of 10.
+    assert hit("bytes-test", "all", limit=10, period_seconds=3600, cost=6)
+    assert hit("bytes-test", "all", limit=10, period_seconds=3600, cost=4)
+    assert not hit("bytes-test", "all", limit=10, period_seconds=3600, cost=1)

@@ -195,3 +195,34 @@ def test_member_area_without_membership_offers_no_proposal(client):
     html = client.get(reverse("members:area")).content.decode()
     assert reverse("events:propose") not in html
     assert "Sie sind zu keiner kommenden Veranstaltung angemeldet." in html
+
+
+def test_a_rate_limited_proposal_decodes_no_image(client, manager, organisation, monkeypatch):
+    from PIL import ImageFile
+
+    from events.views import PROPOSE_LIMIT_PER_USER
+    from smartregion.core.ratelimit import hit
+
+    attempts, seconds = PROPOSE_LIMIT_PER_USER
+    for _ in range(attempts):
+        hit("event-propose", str(manager.pk), limit=attempts, period_seconds=seconds)
+    decodes = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(
+        ImageFile.ImageFile, "load", lambda self: decodes.append(self.size) or load(self)
+    )
+    client.force_login(manager)
+    data = _data(
+        organisation,
+        image=uploaded_image("bild.jpg", width=1200, height=800),
+        image_alt="Ein Laptop",
+    )
+
+    response = client.post(reverse("events:propose"), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sie haben heute schon viele Veranstaltungen vorgeschlagen." in html
+    assert decodes == []
+    assert "Offene Sprechstunde Web-Apps" in html  # the input stays
+    assert Event.objects.count() == 0
