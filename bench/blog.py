@@ -88,22 +88,6 @@ def use_bench_database(url: str) -> str:
     return bench_url
 
 
-def bench_environment(database_url: str, static_root: str) -> dict:
-    return dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.support.settings",
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
-        ALLOWED_HOSTS="127.0.0.1",
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        SECURE_SSL_REDIRECT="false",
-        LOG_LEVEL="WARNING",
-        BENCH_STATIC_ROOT=static_root,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-
-
 def prepare_database() -> None:
     from django.core.management import call_command
 
@@ -296,6 +280,8 @@ def main(argv: list[str]) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
+
+    from bench.support.server import bench_environment
 
     with tempfile.TemporaryDirectory(prefix="smartregion-bench-") as tmp:
         env = bench_environment(use_bench_database(os.environ["DATABASE_URL"]), tmp + "/static")

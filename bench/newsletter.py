@@ -70,26 +70,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def bench_environment(database_url: str, smtp_port: int, static_root: str) -> dict:
-    return dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.support.settings",
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
-        ALLOWED_HOSTS="127.0.0.1",
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        SITE_URL="https://smartregion.example",
-        SECURE_SSL_REDIRECT="false",
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(smtp_port),
-        LOG_LEVEL="WARNING",
-        BENCH_STATIC_ROOT=static_root,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-
-
 # --- the SMTP server ----------------------------------------------------------------------------
 
 
@@ -269,23 +249,6 @@ def send(env: dict, campaign_id: int, *, trace: bool) -> dict:
 # --- report ---------------------------------------------------------------------------------------
 
 
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-
-    def line(cells):
-        return (
-            "| "
-            + " | ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            )
-            + " |"
-        )
-
-    rule = "|" + "|".join(("-" * (w + 1)) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
-    return "\n".join([line(rows[0]), rule, *(line(r) for r in rows[1:])])
-
-
 def mib(kib: int) -> str:
     return f"{kib / 1024:.1f} MiB"
 
@@ -305,10 +268,18 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
     from bench.support.database import use_bench_database
+    from bench.support.server import bench_environment
 
     database_url = use_bench_database(os.environ["DATABASE_URL"], BENCH_DB)
     with tempfile.TemporaryDirectory(prefix="smartregion-bench-nl-") as tmp, SmtpSink() as sink:
-        env = bench_environment(database_url, sink.port, tmp + "/static")
+        env = bench_environment(
+            database_url,
+            tmp + "/static",
+            SITE_URL="https://smartregion.example",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(sink.port),
+        )
         os.environ.update(env)
         import django
 
@@ -351,7 +322,9 @@ def main(argv: list[str]) -> int:
         ],
     ]
     print()
-    print(table(rows))
+    from bench.support.report import markdown_table
+
+    print(markdown_table(rows))
     if traced:
         print(
             f"\ntracemalloc pass ({traced['messages']} mails, {traced['seconds']:.1f} s with "

@@ -79,23 +79,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def bench_environment(database_url: str, static_root: str) -> dict:
-    return dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.support.settings",
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
-        ALLOWED_HOSTS="127.0.0.1",
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        SECURE_SSL_REDIRECT="false",
-        LOG_LEVEL="WARNING",
-        BENCH_STATIC_ROOT=static_root,
-        # Filling and ANALYZE of a million posts take longer than the site's 15 s.
-        DATABASE_STATEMENT_TIMEOUT_MS="0",
-    )
-
-
 def percentile(sorted_values: list[float], q: float) -> float:
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:
@@ -205,6 +188,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt))
 
     from bench.support.database import use_bench_database
+    from bench.support.server import bench_environment
 
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
     if args.million and MILLION not in sizes:
@@ -213,7 +197,12 @@ def main(argv: list[str]) -> int:
         TARGET_MS.setdefault(size, 50 if size <= 100_000 else 150)
     with tempfile.TemporaryDirectory(prefix="smartregion-bench-") as tmp:
         os.environ.update(
-            bench_environment(use_bench_database(os.environ["DATABASE_URL"], BENCH_DB), tmp)
+            bench_environment(
+                use_bench_database(os.environ["DATABASE_URL"], BENCH_DB),
+                tmp,
+                # Filling and ANALYZE of a million posts take longer than the site's 15 s.
+                DATABASE_STATEMENT_TIMEOUT_MS="0",
+            )
         )
         import django
         from django.core.management import call_command

@@ -54,27 +54,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def bench_environment(database_url: str, tmp: str) -> dict:
-    return dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.support.settings",
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
-        ALLOWED_HOSTS="127.0.0.1",
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        SECURE_SSL_REDIRECT="false",
-        # Each submission comes "through a proxy" from its own address, so the rate limits of
-        # earlier runs never turn the hostile form down before it is decoded.
-        TRUSTED_PROXY_COUNT="1",
-        MEDIA_ROOT=tmp + "/media",
-        PRIVATE_MEDIA_ROOT=tmp + "/private",
-        LOG_LEVEL="WARNING",
-        BENCH_STATIC_ROOT=tmp + "/static",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-
-
 # --- the hostile images -------------------------------------------------------------------------
 
 
@@ -216,23 +195,6 @@ def run_scenario(env: dict, tmp: Path, name: str, images, *, valid: bool) -> dic
 # --- report -------------------------------------------------------------------------------------
 
 
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-
-    def line(cells):
-        return (
-            "| "
-            + " | ".join(
-                c.ljust(w) if i < 2 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            )
-            + " |"
-        )
-
-    rule = "|" + "|".join(("-" * (w + 1)) + (":" if i >= 2 else "-") for i, w in enumerate(widths))
-    return "\n".join([line(rows[0]), rule + "|", *(line(r) for r in rows[1:])])
-
-
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -253,10 +215,19 @@ def main(argv: list[str]) -> int:
         return 2
 
     from bench.support.database import use_bench_database
+    from bench.support.server import bench_environment
 
     with tempfile.TemporaryDirectory(prefix="smartregion-bench-up-") as tmp_name:
         tmp = Path(tmp_name)
-        env = bench_environment(use_bench_database(os.environ["DATABASE_URL"], BENCH_DB), tmp_name)
+        env = bench_environment(
+            use_bench_database(os.environ["DATABASE_URL"], BENCH_DB),
+            tmp_name + "/static",
+            # Each submission comes "through a proxy" from its own address, so the rate limits
+            # of earlier runs never turn the hostile form down before it is decoded.
+            TRUSTED_PROXY_COUNT="1",
+            MEDIA_ROOT=tmp_name + "/media",
+            PRIVATE_MEDIA_ROOT=tmp_name + "/private",
+        )
         os.environ.update(env)
         import django
 
@@ -306,7 +277,9 @@ def main(argv: list[str]) -> int:
             ]
         )
     print()
-    print(table(rows))
+    from bench.support.report import markdown_table
+
+    print(markdown_table(rows, text_columns=2))
     worst = max(r["max_rss_kib"] for r in results) / 1024
     print(
         f"\n{'PASS' if worst < LIMIT_MIB else 'FAIL'}  the worker's peak RSS stays under "

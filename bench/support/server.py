@@ -9,6 +9,28 @@ import sys
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bench_environment(database_url: str, static_root: str, **extra: str) -> dict:
+    """The environment of a benchmark's server and commands: the project with DEBUG off on the
+    bench database, Redis for the cache, static files in ``static_root``; ``extra`` adds or
+    overrides variables."""
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.support.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY="bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+        ALLOWED_HOSTS="127.0.0.1",
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        SECURE_SSL_REDIRECT="false",
+        LOG_LEVEL="WARNING",
+        BENCH_STATIC_ROOT=static_root,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **extra,
+    )
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
