@@ -23,7 +23,7 @@ TASKS = {
 CACHES = {
     **CACHES,
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "smartregion.core.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"),
         "KEY_PREFIX": "smartregion-test",
     },

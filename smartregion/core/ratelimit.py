@@ -4,7 +4,9 @@ visitor's address behind the trusted proxies.
 ``hit()`` counts in the default cache: Redis in production (``REDIS_URL``), shared by all
 workers and machines; a per-process memory cache in development. Each counter belongs to one
 window of ``period_seconds`` aligned to the clock (the window number is part of the key), so a
-hit never extends a window and a counter for a past window is never read again.
+hit never extends a window and a counter for a past window is never read again. While Redis
+cannot be reached, nothing is counted and every attempt is allowed (``smartregion.core.cache``):
+the forms keep working through an outage, which the cache logs and /healthz reports.
 """
 
 import hashlib
@@ -16,6 +18,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from smartregion.core.cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +84,10 @@ def hit(scope: str, key: str, *, limit: int, period_seconds: int, cost: int = 1)
             count = cache.incr(cache_key, cost)
         except ValueError:  # gone between add and incr (evicted, or the cache was cleared)
             continue
+        except CacheUnavailable:
+            # Redis is down (logged by the cache): the form keeps working, uncounted, rather
+            # than every form failing until Redis is back.
+            return True
         break
     if count == cost:
         # Django's RedisCache.incr is EXISTS then INCR: had the key expired in between, INCR

@@ -288,7 +288,8 @@ _redis_url = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering a miss while Redis is down (smartregion.core.cache).
+            "BACKEND": "smartregion.core.cache.ResilientRedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": "smartregion",
             # A hanging Redis gives a quick error, not a hung worker.
@@ -306,12 +307,11 @@ CACHES = {
     },
 }
 
-# Sessions: with Redis in the cache and the database (writes go to both, reads come from Redis),
-# so flushing Redis logs nobody out. Without REDIS_URL in the database only, as before.
+# Sessions: with Redis in the database and, for at most 10 minutes, in the cache (writes go to
+# both, reads come from Redis), so flushing Redis logs nobody out and a Redis outage is served from
+# the database (smartregion.core.sessions). Without REDIS_URL in the database only, as before.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if _redis_url
-    else "django.contrib.sessions.backends.db"
+    "smartregion.core.sessions" if _redis_url else "django.contrib.sessions.backends.db"
 )
 
 AUTH_USER_MODEL = "members.User"

@@ -75,6 +75,11 @@ def _cache() -> None:
     cache.delete(key)
 
 
+def _degrades() -> bool:
+    """Whether the site works on, degraded, while the cache is down (``ResilientRedisCache``)."""
+    return getattr(cache, "degrades", False)
+
+
 def _storage() -> dict:
     """Write, read and delete a tiny file in each storage that uploads go to."""
     result = {}
@@ -126,9 +131,10 @@ def _tasks() -> dict:
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: 200 when the database, the cache and the storages
     work, else 503 naming the failed check. The task backlog is reported; it fails the answer
-    only above HEALTHZ_MAX_TASK_AGE_SECONDS. A read replica is reported (``replica``) and never
-    fails the answer: while it is down its reads go to the primary. Sets no cookie and touches
-    no session.
+    only above HEALTHZ_MAX_TASK_AGE_SECONDS. A read replica and the Redis cache are reported and
+    never fail the answer: while the replica is down its reads go to the primary, while Redis is
+    down the site works without it (``degraded`` names them). Sets no cookie and touches no
+    session.
     """
     checks = {
         "database": _timed(_database),
@@ -141,11 +147,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     failed = [name for name, check in checks.items() if check["status"] != "ok"]
     if "tasks" in failed and settings.HEALTHZ_MAX_TASK_AGE_SECONDS is None:
         failed.remove("tasks")  # the backlog cannot be read without the database: reported only
-    if "replica" in failed:
-        failed.remove("replica")  # reported only: the primary serves its reads meanwhile
+    # Reported, not failed: the site works on without them, so the load balancer keeps the app
+    # servers. The primary serves a replica's reads; a Redis outage is served from the database
+    # and uncounted (smartregion.core.cache).
+    degraded = [name for name in failed if name == "replica" or (name == "cache" and _degrades())]
+    failed = [name for name in failed if name not in degraded]
     body = {"status": "fail" if failed else "ok", "checks": checks}
     if failed:
         body["failed"] = failed
+    if degraded:
+        body["degraded"] = degraded
     return JsonResponse(body, status=503 if failed else 200)
 
 

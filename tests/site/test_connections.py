@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 BASE = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
-CACHED_DB = "django.contrib.sessions.backends.cached_db"
+CACHED_DB = "smartregion.core.sessions"
 
 
 def test_database_url() -> str:
@@ -132,8 +132,8 @@ def test_a_cached_db_session_is_read_from_redis_and_after_a_flush_from_the_datab
 
 SESSION_WRITE = """
 from django.conf import settings
-from django.contrib.sessions.backends.cached_db import SessionStore
-assert settings.SESSION_ENGINE.endswith("cached_db"), settings.SESSION_ENGINE
+from smartregion.core.sessions import SessionStore
+assert settings.SESSION_ENGINE == "smartregion.core.sessions", settings.SESSION_ENGINE
 store = SessionStore()
 store["wahl"] = "Bottrop"
 store.save()
@@ -145,7 +145,7 @@ import sys
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.contrib.sessions.backends.cached_db import SessionStore
+from smartregion.core.sessions import SessionStore
 if "--flush" in sys.argv:
     cache.clear()
 with CaptureQueriesContext(connection) as queries:

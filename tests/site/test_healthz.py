@@ -111,12 +111,9 @@ def test_database_down_answers_503_naming_the_database(client):
     assert client.get("/healthz").status_code == 200
 
 
-def _redis_cache_at_closed_port():
+def _redis_cache_at_closed_port(backend="django.core.cache.backends.redis.RedisCache"):
     pytest.importorskip("redis")
-    return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-    }
+    return {"BACKEND": backend, "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
 
 
 def _database_cache_without_its_table():
@@ -128,12 +125,28 @@ def _database_cache_without_its_table():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("broken", [_redis_cache_at_closed_port, _database_cache_without_its_table])
-def test_cache_down_answers_503_naming_the_cache(client, broken):
+def test_a_cache_the_site_cannot_do_without_answers_503_naming_it(client, broken):
     with override_settings(CACHES={**django_settings.CACHES, "default": broken()}):
         response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
     assert body["failed"] == ["cache"]
+    assert body["checks"]["cache"]["status"] == "fail"
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redis_down_is_reported_as_degraded_and_keeps_the_app_server(client):
+    """The site's own Redis cache degrades (smartregion.core.cache): the answer stays 200, so
+    the load balancer keeps the app server, and names the cache for monitoring."""
+    down = _redis_cache_at_closed_port("smartregion.core.cache.ResilientRedisCache")
+    with override_settings(CACHES={**django_settings.CACHES, "default": down}):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["degraded"] == ["cache"]
+    assert "failed" not in body
     assert body["checks"]["cache"]["status"] == "fail"
     assert body["checks"]["database"]["status"] == "ok"
 

@@ -236,7 +236,7 @@ def test_refuses_a_staff_session_age_that_is_no_whole_number(value):
 def test_sessions_live_in_redis_and_the_database_when_redis_is_configured():
     result = _settings_value("s.SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:1/0")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+    assert result.stdout.strip() == "smartregion.core.sessions"
 
 
 def test_sessions_live_in_the_database_without_redis():
