@@ -131,11 +131,13 @@ def test_a_bad_trusted_proxy_count_stops_the_start(value):
 def test_the_default_cache_is_redis_at_redis_url_and_memory_without():
     assert load_settings().stdout.split()[1].endswith("locmem.LocMemCache")
     with_redis = load_settings(REDIS_URL="redis://127.0.0.1:6379/11")
-    assert with_redis.stdout.split()[1] == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis.stdout.split()[1] == "smartregion.core.cache.ResilientRedisCache"
 
 
 def test_the_tests_count_in_redis():
-    assert django_settings.CACHES["default"]["BACKEND"].endswith("redis.RedisCache")
+    assert (
+        django_settings.CACHES["default"]["BACKEND"] == "smartregion.core.cache.ResilientRedisCache"
+    )
     assert raw_redis().ping()
 
 
