@@ -10,16 +10,14 @@ each one as its own client, as it would see people on the internet.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from smartregion.site.prodstack import Stack, StackConfig, free_port
+from smartregion.site.prodstack import StackConfig, free_port
 from tests.deploy.support import (
-    print_logs,
-    require_nginx,
     running_smtp_server,
+    running_stack,
     visitors,
 )
 
@@ -34,9 +32,6 @@ def smtp_server():
 
 @pytest.fixture(scope="package")
 def stack(smtp_server):
-    require_nginx()
-    for folder in ("media", "private", "log"):
-        shutil.rmtree(ROOT / folder, ignore_errors=True)
     config = StackConfig(
         root=ROOT,
         https_port=free_port(),
@@ -49,15 +44,7 @@ def stack(smtp_server):
         log_to_files=True,
         env={"MAIL_RETRY_BASE_SECONDS": "1", "LOG_LEVEL": "INFO"},
     )
-    deployed = Stack(config)
-    try:
-        deployed.start(timeout=120)
-    except BaseException:
-        deployed.stop()
-        print_logs(deployed)
-        raise
-    yield deployed
-    deployed.stop()
+    yield from running_stack(config)
 
 
 @pytest.fixture

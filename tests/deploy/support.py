@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import threading
 import time
 
@@ -161,6 +162,24 @@ def require_nginx() -> None:
 def print_logs(deployed: Stack) -> None:
     for log in sorted(deployed.log_dir.glob("*.log")):
         print(f"--- {log} (end)\n{log.read_text(errors='replace')[-3000:]}")  # noqa: T201
+
+
+def running_stack(config: StackConfig, *, folders=("media", "private", "machines", "log")):
+    """For a stack fixture: nginx required, the stack's ``folders`` under its root emptied, the
+    stack started (its logs printed if it does not come up), its cache emptied; stopped after."""
+    require_nginx()
+    for folder in folders:
+        shutil.rmtree(config.root / folder, ignore_errors=True)
+    deployed = Stack(config)
+    try:
+        deployed.start(timeout=120)
+    except BaseException:
+        deployed.stop()
+        print_logs(deployed)
+        raise
+    deployed.manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
+    yield deployed
+    deployed.stop()
 
 
 def running_smtp_server():

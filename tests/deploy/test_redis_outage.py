@@ -6,15 +6,14 @@ as when Redis stops. Visitors come from their own loopback addresses over HTTPS.
 """
 
 import os
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from smartregion.site.prodstack import Stack, StackConfig, free_port
-from tests.deploy.support import print_logs, require_nginx, visitors
+from smartregion.site.prodstack import StackConfig, free_port
+from tests.deploy.support import running_stack, visitors
 from tests.deploy.test_stack import assert_signed_up, create_member, log_in, signup, unique_email
 from tests.outages import Cable
 
@@ -35,29 +34,17 @@ def cable():
 
 @pytest.fixture(scope="module")
 def stack(cable, smtp_server):
-    require_nginx()
-    for folder in ("media", "private", "log"):
-        shutil.rmtree(ROOT / folder, ignore_errors=True)
-    deployed = Stack(
-        StackConfig(
-            root=ROOT,
-            https_port=free_port(),
-            http_port=free_port(),
-            redis_url=f"redis://127.0.0.1:{cable.port}/{REDIS_DB}",
-            email_host="127.0.0.1",
-            email_port=smtp_server.port,
-            fresh_database=True,
-            log_to_files=True,
-        )
+    config = StackConfig(
+        root=ROOT,
+        https_port=free_port(),
+        http_port=free_port(),
+        redis_url=f"redis://127.0.0.1:{cable.port}/{REDIS_DB}",
+        email_host="127.0.0.1",
+        email_port=smtp_server.port,
+        fresh_database=True,
+        log_to_files=True,
     )
-    try:
-        deployed.start(timeout=120)
-    except BaseException:
-        deployed.stop()
-        print_logs(deployed)
-        raise
-    yield deployed
-    deployed.stop()
+    yield from running_stack(config)
 
 
 @pytest.fixture

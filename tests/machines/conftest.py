@@ -11,17 +11,14 @@ request lands on: ``visitor.get(path, on="web-a")``.
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from pathlib import Path
 
 import pytest
 
-from smartregion.site.prodstack import Stack
 from tests.deploy.support import (
-    print_logs,
-    require_nginx,
     running_smtp_server,
+    running_stack,
     several_machines,
     visitors,
 )
@@ -50,9 +47,6 @@ def s3():
 
 @pytest.fixture(scope="package")
 def cluster(smtp_server, s3):
-    require_nginx()
-    for folder in ("media", "private", "machines", "log"):
-        shutil.rmtree(ROOT / folder, ignore_errors=True)
     config = several_machines(
         ROOT,
         s3=s3,
@@ -63,16 +57,7 @@ def cluster(smtp_server, s3):
         housekeeping_interval=120,
         env={"MAIL_RETRY_BASE_SECONDS": "1", "LOG_LEVEL": "INFO"},
     )
-    deployed = Stack(config)
-    try:
-        deployed.start(timeout=120)
-    except BaseException:
-        deployed.stop()
-        print_logs(deployed)
-        raise
-    deployed.manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
-    yield deployed
-    deployed.stop()
+    yield from running_stack(config)
 
 
 @pytest.fixture
