@@ -28,7 +28,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (address confirmation, password reset, …) take the portal's path:
-        rendered in German from ``<prefix>_subject.txt``, ``<prefix>_message.txt`` and
+        rendered in the language of the page (or the one given) from ``<prefix>_subject.txt``, ``<prefix>_message.txt`` and
         ``<prefix>_message.html`` (extending email/base.html), delivered by the worker's "mail"
         queue once the transaction commits, with retries (smartregion.core.mail)."""
         text_template = f"{template_prefix}_message.txt"

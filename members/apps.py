@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Mitglieder und Konten")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.core.files.storage import default_storage
 
         from members import services
@@ -20,4 +21,8 @@ class MembersConfig(AppConfig):
         files.register(storage=get_private_storage, folder="logos", names=services.stored_logos)
         files.register(
             storage=lambda: default_storage, folder="logos", names=services.stored_logo_renditions
+        )
+        # A login on an English page: the account's later mails are English (members/services.py).
+        user_logged_in.connect(
+            services.record_login_language, dispatch_uid="members.record_login_language"
         )

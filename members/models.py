@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core.i18n import language_field
 from smartregion.core.markup import RendersMarkdown
 from smartregion.core.storage import get_private_storage
 
@@ -46,6 +47,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    # The language of the pages the person last logged in on or used their area in: mails sent
+    # later (reminders, the Redaktion's decisions, invitations) go out in it (members/services.py).
+    language = language_field()
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,4 +1,11 @@
-"""Writes with side effects for members: applications, memberships, invitations, logos."""
+"""Writes with side effects for members: applications, memberships, invitations, logos.
+
+Mails and languages: a mail the person triggers on a page is in that page's language; a mail sent
+later (the Redaktion's question and decision, a revocation, the renewal reminder, an invitation to
+someone with an account) is in the language recorded with the account (``User.language``: the
+language of the pages they last logged in on or used their area in), with links to the pages in it.
+Mails to the Redaktion are German.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from members.models import Application, ApplicationMessage, Invitation, Membership, Organisation
+from members.models import (
+    Application,
+    ApplicationMessage,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 from smartregion.core import files, images, mail, moderation
+from smartregion.core.i18n import alternates, current_language
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
 
@@ -25,6 +40,25 @@ LOGO_WIDTHS = (160, 320, 640)
 LOGO_MAX_SIDE = 1200
 # Fixed paths under /mitglieder/ that an organisation's slug must not take.
 RESERVED_SLUGS = {"bewerben", "botschafter"}
+
+
+def user_record_language(*, user, language: str) -> None:
+    """Remember the language a person uses the site in (one UPDATE, only when it changed)."""
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
+def record_login_language(sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: a login on an English page makes the account's mails English, one on a
+    German page German. Logins outside the language prefix (the admin) change nothing."""
+    if request is not None and alternates(request):
+        user_record_language(user=user, language=current_language())
+
+
+def _reverse_in(language: str, viewname: str, *args) -> str:
+    with translation.override(language):
+        return reverse(viewname, args=args)
 
 
 def organisation_slug(name: str, *, exclude_pk=None) -> str:
@@ -143,6 +177,7 @@ def application_create(*, user, data: dict, logo=None) -> tuple[Application, boo
                 "application": application,
                 "admin_path": reverse("admin:members_application_change", args=[application.pk]),
             },
+            language=settings.LANGUAGE_CODE,
         )
     return application, True
 
@@ -165,14 +200,16 @@ def application_ask(*, application: Application, actor, question: str) -> None:
         ApplicationMessage.objects.create(
             application=application, author=actor, from_staff=True, text=question
         )
+    language = application.applicant.language
     mail.send_mail(
         "members/email/application_question",
         to=application.applicant.email,
         context={
             "application": application,
             "question": question,
-            "path": reverse("members:application", args=[application.pk]),
+            "path": _reverse_in(language, "members:application", application.pk),
         },
+        language=language,
     )
 
 
@@ -198,6 +235,7 @@ def application_answer(*, application: Application, user, text: str) -> None:
                 "answered": True,
                 "admin_path": reverse("admin:members_application_change", args=[application.pk]),
             },
+            language=settings.LANGUAGE_CODE,
         )
 
 
@@ -341,6 +379,7 @@ def application_approve(*, application: Application, actor) -> Organisation:
             "organisation": organisation,
             "membership": membership,
         },
+        language=application.applicant.language,
     )
     return organisation
 
@@ -360,14 +399,20 @@ def application_reject(*, application: Application, actor, reason: str) -> None:
         "members/email/application_rejected",
         to=application.applicant.email,
         context={"application": application, "reason": reason},
+        language=application.applicant.language,
     )
 
 
 # Membership lifecycle ---------------------------------------------------------------------------
 
 
-def _manager_emails(organisation: Organisation) -> list[str]:
-    return list(organisation.managers.filter(is_active=True).values_list("email", flat=True))
+def _managers_by_language(organisation: Organisation) -> dict[str, list[str]]:
+    """The active managers' addresses by their language: one mail per language."""
+    by_language: dict[str, list[str]] = {}
+    managers = organisation.managers.filter(is_active=True).order_by("email")
+    for email, language in managers.values_list("email", "language"):
+        by_language.setdefault(language, []).append(email)
+    return by_language
 
 
 def membership_revoke(*, membership: Membership, actor, reason: str) -> None:
@@ -380,12 +425,12 @@ def membership_revoke(*, membership: Membership, actor, reason: str) -> None:
         note=reason,
         extra_fields=("revoked_reason", "seal_version"),
     )
-    recipients = _manager_emails(membership.organisation)
-    if recipients:
+    for language, recipients in _managers_by_language(membership.organisation).items():
         mail.send_mail(
             "members/email/membership_revoked",
             to=recipients,
             context={"membership": membership, "reason": reason},
+            language=language,
         )
 
 
@@ -457,12 +502,15 @@ def memberships_send_reminders() -> int:
             )
             if not claimed:
                 continue  # another run reminded it, or it changed meanwhile
-            recipients = _manager_emails(membership.organisation)
-            if recipients:
+            for language, recipients in _managers_by_language(membership.organisation).items():
                 mail.send_mail(
                     "members/email/membership_reminder",
                     to=recipients,
-                    context={"membership": membership, "path": reverse("members:area")},
+                    context={
+                        "membership": membership,
+                        "path": _reverse_in(language, "members:area"),
+                    },
+                    language=language,
                 )
             count += 1
     return count
@@ -476,13 +524,18 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by) -> 
         organisation=organisation, email=email.strip().lower(), invited_by=invited_by
     )
     token = make_token("member-invite", invitation.pk)
+    # Someone with an account gets it in their language; anyone else in the language of the page
+    # the invitation was sent from.
+    invitee = User.objects.filter(email__iexact=invitation.email).only("language").first()
+    language = invitee.language if invitee else current_language()
     mail.send_mail(
         "members/email/invitation",
         to=invitation.email,
         context={
             "invitation": invitation,
-            "path": reverse("members:accept_invitation", args=[token]),
+            "path": _reverse_in(language, "members:accept_invitation", token),
         },
+        language=language,
     )
     return invitation
 

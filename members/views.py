@@ -1,4 +1,5 @@
 import json
+from functools import wraps
 
 from allauth.account.decorators import verified_email_required
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from members import services
 from members.area import area_sections, bind, bind_links, profile_sections
 from members.forms import AnswerForm, ApplicationForm, InviteForm, ProfileForm
 from members.models import Application, Invitation, Membership, Organisation, OrganisationKind
+from smartregion.core.i18n import current_language
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.moderation import InvalidTransition
 from smartregion.core.ratelimit import hit
@@ -46,6 +49,18 @@ VERIFY_LABELS = {
     Membership.Status.REVOKED: gettext_lazy("widerrufen"),
 }
 VARIANT_LABELS = {"light": gettext_lazy("hell"), "dark": gettext_lazy("dunkel")}
+
+
+def _records_language(view):
+    """The account area: mails sent to the person later follow the language they use it in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            services.user_record_language(user=request.user, language=current_language())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _clean_query(value: str) -> str:
@@ -236,6 +251,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @verified_email_required
+@_records_language
 def _apply_form(request: HttpRequest) -> HttpResponse:
     existing = _open_application_of(request.user)
     if existing:
@@ -275,6 +291,7 @@ def _apply_form(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_records_language
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.select_related("municipality").prefetch_related("topics", "messages"),
@@ -343,6 +360,7 @@ def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
 
 @login_required
 @require_GET
+@_records_language
 def area(request: HttpRequest) -> HttpResponse:
     entries = []
     for organisation in _managed(request.user):
@@ -401,6 +419,7 @@ def _seal_links(membership: Membership) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_records_language
 def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _managed_organisation(request, slug)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=organisation)
@@ -418,6 +437,7 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_records_language
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _managed_organisation(request, slug)
     form = InviteForm(request.POST or None, organisation=organisation)
@@ -474,6 +494,7 @@ def _invitation_used(request: HttpRequest, invitation: Invitation) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_records_language
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation_id = read_token("member-invite", token, max_age=services.INVITE_MAX_AGE)
@@ -503,6 +524,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@_records_language
 def renew(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
     if not membership.organisation.managers.filter(pk=request.user.pk).exists():
@@ -517,7 +539,7 @@ def renew(request: HttpRequest, pk: int) -> HttpResponse:
             _(
                 "Die Mitgliedschaft ist verlängert bis zum %(date)s. Bitte laden Sie Ihre Siegel neu herunter."
             )
-            % {"date": membership.valid_until.strftime("%d.%m.%Y")},
+            % {"date": date_format(membership.valid_until, "SHORT_DATE_FORMAT")},
         )
     return redirect("members:area")
 

@@ -438,11 +438,14 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("gezeigter Einwilligungstext"))
     def consent_proof(self, obj):
+        wording = obj.consent_text.wording(obj.consent_language)
         return format_html(
-            "{} ({})<br><q>{}</q>",
+            '{} ({}, {})<br><q lang="{}">{}</q>',
             obj.consent_text,
             _local(obj.consent_text.created_at),
-            obj.consent_text.text,
+            obj.get_consent_language_display(),
+            wording.lang,
+            wording.text,
         )
 
     @admin.display(description=_("erhaltene Ausgaben"))
@@ -509,6 +512,7 @@ CSV_HEADER = [
     "Bestätigt am",
     "Herkunft",
     "Einwilligungstext (Version)",
+    "Einwilligungstext (Sprache)",
 ]
 
 
@@ -537,6 +541,7 @@ def _csv_response(queryset) -> HttpResponse:
                 _local(subscriber.confirmed_at),
                 subscriber.get_source_display(),
                 subscriber.consent_text.version,
+                subscriber.consent_language,
             ]
         )
     return response
@@ -544,14 +549,17 @@ def _csv_response(queryset) -> HttpResponse:
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin):
-    list_display = ["version", "text", "created_at", "subscriber_count"]
+    list_display = ["version", "text", "text_en", "created_at", "subscriber_count"]
     ordering = ["-version"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_subscribers=Count("subscribers"))
 
     def get_readonly_fields(self, request, obj=None):
-        return ["version", "created_at", "text"] if obj else ["version", "created_at"]
+        # Both wordings are fixed with the version: a proof names the version and the language.
+        if obj:
+            return ["version", "created_at", "text", "text_en"]
+        return ["version", "created_at"]
 
     @admin.display(description=_("Abonnenten mit dieser Version"), ordering="n_subscribers")
     def subscriber_count(self, obj):

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from newsletter import links
 from newsletter.models import Campaign, Subscriber
 from smartregion.core import mail
+from smartregion.core.i18n import current_language
 
 CAMPAIGN_TEMPLATE = "newsletter/email/campaign"
 ONE_CLICK = "List-Unsubscribe=One-Click"
@@ -31,6 +32,7 @@ def send_confirmation(subscriber: Subscriber) -> None:
     mail.send_mail(
         "newsletter/email/confirm",
         to=subscriber.email,
+        language=subscriber.language,
         context={
             "subscriber": subscriber,
             "confirm_path": links.confirm_path(subscriber),
@@ -40,10 +42,13 @@ def send_confirmation(subscriber: Subscriber) -> None:
 
 
 def send_already_subscribed(subscriber: Subscriber) -> None:
+    """In the language of the page the new signup came from, as its links."""
+    language = current_language()
     mail.send_mail(
         "newsletter/email/already_subscribed",
         to=subscriber.email,
-        context={"subscriber": subscriber, **links.personal_links(subscriber)},
+        context={"subscriber": subscriber, **links.personal_links(subscriber, language=language)},
+        language=language,
     )
 
 
@@ -70,7 +75,9 @@ def absolute_links(text: str) -> str:
 
 
 def render_campaign(campaign: Campaign) -> mail.RenderedMail:
-    """The campaign for all recipients, with placeholders for the personal links."""
+    """The campaign for all recipients, with placeholders for the personal links. In German for
+    everyone: the Redaktion writes campaigns in German (the personal links lead to the pages in
+    each subscriber's language)."""
     context = {
         "campaign": campaign,
         "body_html": mark_safe(absolute_links(campaign.body_html)),  # sanitised by nh3 on save
@@ -85,6 +92,7 @@ def render_campaign(campaign: Campaign) -> mail.RenderedMail:
         to=[],
         context=context,
         headers={"List-Id": f"{settings.SITE_NAME} Newsletter <newsletter.{_host()}>"},
+        language=settings.LANGUAGE_CODE,
     )
 
 

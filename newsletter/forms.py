@@ -15,6 +15,9 @@ class TopicsField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=Topic.objects.all(), required=False, **kwargs)
 
+    def label_from_instance(self, obj):
+        return obj.name_i18n
+
 
 class SubscribeForm(SpamProtectedForm):
     # Coming from a box on the home page, the address is filled in already: ticking the
@@ -41,7 +44,9 @@ class SubscribeForm(SpamProtectedForm):
     def __init__(self, *args, consent_text: ConsentText, **kwargs):
         super().__init__(*args, **kwargs)
         self.consent_text = consent_text
-        self.fields["consent"].label = consent_text.text
+        # The wording for this page's language (the German one, marked lang="de", where the
+        # version has no English): what the person sees is what their proof keeps.
+        self.fields["consent"].label = consent_text.text_i18n
         self.fields["consent"].error_messages["required"] = _(
             "Bitte bestätigen Sie, dass Sie den Newsletter erhalten möchten."
         )

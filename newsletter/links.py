@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from smartregion.core.signing import (
     BadToken,
@@ -39,9 +39,11 @@ class ConfirmToken:
 
 
 def confirm_path(subscriber) -> str:
+    """The confirmation page in the subscriber's language (/en/newsletter/… for English)."""
     issued = int(timezone.now().timestamp() * 1_000_000)
     token = make_token("newsletter-confirm", f"{subscriber.pk}-{issued}")
-    return reverse("newsletter:confirm", kwargs={"token": token})
+    with translation.override(subscriber.language):
+        return reverse("newsletter:confirm", kwargs={"token": token})
 
 
 def read_confirm_token(token: str) -> ConfirmToken:
@@ -73,15 +75,18 @@ def read_manage_token(token: str) -> int:
     return int(value)
 
 
-def personal_links(subscriber) -> dict[str, str]:
-    """Absolute unsubscribe and preferences URLs of one subscriber."""
+def personal_links(subscriber, *, language: str | None = None) -> dict[str, str]:
+    """Absolute unsubscribe and preferences URLs of one subscriber, to the pages in
+    ``language`` or else in theirs (also in the German campaigns: an English reader lands on
+    English pages)."""
     token = manage_token(subscriber)
-    return {
-        "unsubscribe_url": settings.SITE_URL
-        + reverse("newsletter:unsubscribe", kwargs={"token": token}),
-        "preferences_url": settings.SITE_URL
-        + reverse("newsletter:preferences", kwargs={"token": token}),
-    }
+    with translation.override(language or subscriber.language):
+        return {
+            "unsubscribe_url": settings.SITE_URL
+            + reverse("newsletter:unsubscribe", kwargs={"token": token}),
+            "preferences_url": settings.SITE_URL
+            + reverse("newsletter:preferences", kwargs={"token": token}),
+        }
 
 
 BOUNCE_PURPOSE = "newsletter-bounce"

@@ -15,9 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core.i18n import LocalizedText, Translated, language_field
 from smartregion.core.markup import RendersMarkdown
 
 DEFAULT_CONSENT_TEXT = (
@@ -25,6 +26,12 @@ DEFAULT_CONSENT_TEXT = (
     "Neuigkeiten aus dem Netzwerk, neue Blogbeiträge und Veranstaltungen, etwa einmal im Monat. "
     "Meine Einwilligung kann ich jederzeit über den Abmeldelink in jeder Ausgabe widerrufen. "
     "Meine Angaben werden nur für den Newsletter verwendet und nicht weitergegeben."
+)
+DEFAULT_CONSENT_TEXT_EN = (
+    "Yes, I would like to receive the SMART REGION Emscher-Lippe newsletter by email: news from "
+    "the network, new blog posts and events, about once a month. I can withdraw my consent at "
+    "any time using the unsubscribe link in every issue. My details are used only for the "
+    "newsletter and are not passed on."
 )
 
 
@@ -34,14 +41,19 @@ class ConsentTextQuerySet(models.QuerySet):
         latest = self.order_by("-version").first()
         if latest is None:
             latest, _created = self.get_or_create(
-                version=1, defaults={"text": DEFAULT_CONSENT_TEXT}
+                version=1,
+                defaults={"text": DEFAULT_CONSENT_TEXT, "text_en": DEFAULT_CONSENT_TEXT_EN},
             )
         return latest
 
 
 class ConsentText(models.Model):
     """One version of the consent text shown beside the signup form. Versions are never changed:
-    a new wording is a new version, and each subscriber keeps the version they were shown."""
+    a new wording is a new version, and each subscriber keeps the version they were shown.
+
+    A version has a German wording and may have an English one (``text_en``). The English form
+    shows the English wording, or the German one (marked ``lang="de"``) when the version has
+    none; the subscriber keeps which of the two they saw (``Subscriber.consent_language``)."""
 
     version = models.PositiveIntegerField(_("Version"), unique=True, editable=False)
     text = models.TextField(
@@ -52,7 +64,18 @@ class ConsentText(models.Model):
             "Version an."
         ),
     )
+    text_en = models.TextField(
+        _("Einwilligungstext (Englisch)"),
+        blank=True,
+        help_text=_(
+            "Steht im englischen Anmeldeformular (/en/newsletter/). Leer gelassen, zeigt es den "
+            "deutschen Text, und die Einwilligung gilt für den deutschen Text."
+        ),
+    )
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now, editable=False)
+
+    # The wording for the active language: ``text_i18n.lang`` says which one it is.
+    text_i18n = Translated("text")
 
     objects = ConsentTextQuerySet.as_manager()
 
@@ -69,6 +92,12 @@ class ConsentText(models.Model):
             last = ConsentText.objects.aggregate(models.Max("version"))["version__max"]
             self.version = (last or 0) + 1
         super().save(*args, **kwargs)
+
+    def wording(self, language: str) -> LocalizedText:
+        """The wording a form in ``language`` shows, and so the one a person consented to who
+        signed up in it: ``.lang`` says which wording that is."""
+        with translation.override(language):
+            return self.text_i18n
 
 
 def normalise_email(email: str) -> str:
@@ -132,6 +161,20 @@ class Subscriber(models.Model):
         related_name="subscribers",
         verbose_name=_("gezeigter Einwilligungstext"),
     )
+    consent_language = models.CharField(
+        _("Sprache des gezeigten Einwilligungstexts"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+        help_text=_(
+            "Welche Fassung der Version die Person gesehen hat: die englische, oder die deutsche "
+            "(auch auf der englischen Seite, wenn die Version keine englische Fassung hatte)."
+        ),
+    )
+    # The language of the page the person signed up on: their mails (confirmation, "already
+    # subscribed") and personal links are in it. Campaigns are written in German by the Redaktion.
+    language = language_field()
     signup_at = models.DateTimeField(
         _("angemeldet am"),
         default=timezone.now,

@@ -96,10 +96,14 @@ def subscription_request(
     topics=(),
     consent_text: ConsentText,
     source: str = Subscriber.Source.FORM,
+    language: str = settings.LANGUAGE_CODE,
 ) -> None:
     """A signup from the form. Returns nothing on purpose: whatever the address's state, the
     visitor sees the same page (no enumeration). New, pending and unsubscribed addresses get a
-    confirmation link; a confirmed address gets an "already subscribed" mail and is not changed."""
+    confirmation link; a confirmed address gets an "already subscribed" mail and is not changed.
+
+    ``language`` is the form's: the subscriber's mails are in it, and the proof keeps which
+    wording of ``consent_text`` that form showed (the German one where it had no English)."""
     email = normalise_email(email)
     now = timezone.now()
     with transaction.atomic():
@@ -111,6 +115,8 @@ def subscription_request(
             subscriber = Subscriber(email=email)
         subscriber.name = name.strip()
         subscriber.consent_text = consent_text
+        subscriber.consent_language = consent_text.wording(language).lang
+        subscriber.language = language
         subscriber.source = source
         subscriber.signup_at = now
         subscriber.status = S.PENDING
@@ -176,10 +182,14 @@ def subscription_cancel(*, subscriber: Subscriber) -> bool:
     return True
 
 
-def subscriber_update_preferences(*, subscriber: Subscriber, name: str, topics) -> None:
+def subscriber_update_preferences(
+    *, subscriber: Subscriber, name: str, topics, language: str | None = None
+) -> None:
+    """Save name and topics; saved on a page in another ``language``, later mails follow it."""
     subscriber.name = name.strip()
+    subscriber.language = language or subscriber.language
     with transaction.atomic():
-        subscriber.save(update_fields=["name"])
+        subscriber.save(update_fields=["name", "language"])
         subscriber.topics.set(topics)
 
 

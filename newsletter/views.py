@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from newsletter import emails, links, services
 from newsletter.forms import BOX_SOURCES, PreferencesForm, SubscribeForm
 from newsletter.models import Campaign, ConsentText, Subscriber
+from smartregion.core.i18n import current_language
 from smartregion.core.ratelimit import client_ip, hit
 
 ARCHIVE_PAGE_SIZE = 20
@@ -45,6 +46,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     topics=data["topics"],
                     consent_text=data["consent_version"],
                     source=data["source"],
+                    language=current_language(),
                 )
             return redirect("newsletter:thanks")
     else:
@@ -144,7 +146,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.subscriber_update_preferences(subscriber=subscriber, **form.cleaned_data)
+            services.subscriber_update_preferences(
+                subscriber=subscriber, language=current_language(), **form.cleaned_data
+            )
             saved = True
     else:
         form = PreferencesForm(

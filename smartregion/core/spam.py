@@ -18,6 +18,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartregion.core.signing import BadToken, make_token, read_token
 
@@ -37,7 +38,7 @@ class SpamProtectedForm(forms.Form):
     # Humans never see it (hidden by CSS, out of the tab order); bots fill it in.
     homepage = forms.CharField(
         required=False,
-        label="Bitte leer lassen",
+        label=gettext_lazy("Bitte leer lassen"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)

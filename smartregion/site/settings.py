@@ -351,6 +351,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 # third-party German (docs/i18n.md).
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+# British date formats for English (Django's "en" ones are American): smartregion/core/formats.
+FORMAT_MODULE_PATH = ["smartregion.core.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

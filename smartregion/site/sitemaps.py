@@ -36,11 +36,27 @@ class PageSitemap(Sitemap):
         return obj.updated_at
 
 
+class InEachLanguage:
+    """Every URL once per language (German unprefixed, English under /en/), each with
+    ``xhtml:link`` alternates to the other and an ``x-default`` (the German one)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+def _in_each_language(sitemap: type[Sitemap]) -> type[Sitemap]:
+    return type(sitemap.__name__, (InEachLanguage, sitemap), {})
+
+
 sitemaps = {
-    "static": StaticSitemap,
-    "pages": PageSitemap,
-    "blog": PostSitemap,
-    "members": MemberSitemap,
-    "events": EventSitemap,
-    "newsletter": CampaignSitemap,
+    name: _in_each_language(sitemap)
+    for name, sitemap in {
+        "static": StaticSitemap,
+        "pages": PageSitemap,
+        "blog": PostSitemap,
+        "members": MemberSitemap,
+        "events": EventSitemap,
+        "newsletter": CampaignSitemap,
+    }.items()
 }

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -182,5 +182,10 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A standalone 500 page: no context processors, no database."""
-    return HttpResponse(render_to_string("500.html"), status=500)
+    """A standalone 500 page: no context processors, no database. In the language of the URL
+    (the error may have come before the language was activated): English under /en/."""
+    path = request.path_info if request is not None else ""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string("500.html", {"home_url": reverse("home")})
+    return HttpResponse(html, status=500, headers={"Content-Language": language})
