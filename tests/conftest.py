@@ -9,6 +9,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _german_outside_requests():
+    """Each test starts in German, as code outside a request runs: a request to an /en/ page
+    leaves English active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.activate("de")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the shared cache (Redis at TEST_REDIS_URL, flushed whole):
     every test starts with none, also after an interrupted run."""
