@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Mitglieder und Konten")
 
     def ready(self) -> None:
+        from allauth.account.signals import user_signed_up
         from django.contrib.auth.signals import user_logged_in
         from django.core.files.storage import default_storage
 
@@ -22,7 +23,7 @@ class MembersConfig(AppConfig):
         files.register(
             storage=lambda: default_storage, folder="logos", names=services.stored_logo_renditions
         )
-        # A login on an English page: the account's later mails are English (members/services.py).
-        user_logged_in.connect(
-            services.record_login_language, dispatch_uid="members.record_login_language"
-        )
+        # A signup or login on an English page: the account's later mails are English
+        # (members/services.py).
+        for name, signal in {"signed_up": user_signed_up, "logged_in": user_logged_in}.items():
+            signal.connect(services.record_login_language, dispatch_uid=f"members.language.{name}")

@@ -50,8 +50,9 @@ def user_record_language(*, user, language: str) -> None:
 
 
 def record_login_language(sender, request, user, **kwargs) -> None:
-    """``user_logged_in``: a login on an English page makes the account's mails English, one on a
-    German page German. Logins outside the language prefix (the admin) change nothing."""
+    """``user_signed_up``, ``user_logged_in``: signing up or logging in on an English page makes
+    the account's mails English, on a German page German. Logins outside the language prefix
+    (the admin) change nothing."""
     if request is not None and alternates(request):
         user_record_language(user=user, language=current_language())
 
@@ -584,10 +585,14 @@ def seal_data(membership: Membership):
 
     organisation = membership.organisation
     founding = membership.valid_until is None
+    # The seal is German (its name is), and so are its links: the same files and QR code
+    # whichever language the area was used in.
+    with translation.override(settings.LANGUAGE_CODE):
+        verify_url = settings.SITE_URL + membership.get_verify_url()
     return seal.SealData(
         organisation_name=organisation.name,
         year=None if founding else membership.valid_until.year,
-        verify_url=settings.SITE_URL + membership.get_verify_url(),
+        verify_url=verify_url,
         founding=founding or organisation.is_founding,
     )
 
@@ -660,8 +665,7 @@ def seal_file(
 def seal_embed_snippet(membership: Membership, *, variant: str = "light") -> str:
     from members import seal
 
-    image_url = settings.SITE_URL + reverse(
-        "members:seal_image",
-        kwargs={"code": membership.seal_code, "variant": VARIANT_NAMES[variant]},
+    image_url = settings.SITE_URL + _reverse_in(
+        settings.LANGUAGE_CODE, "members:seal_image", membership.seal_code, VARIANT_NAMES[variant]
     )
     return seal.embed_snippet(seal_data(membership), image_url=image_url)

@@ -15,9 +15,6 @@ class TopicsField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=Topic.objects.all(), required=False, **kwargs)
 
-    def label_from_instance(self, obj):
-        return obj.name_i18n
-
 
 class SubscribeForm(SpamProtectedForm):
     # Coming from a box on the home page, the address is filled in already: ticking the

@@ -42,7 +42,9 @@ class Topic(models.Model):
         verbose_name_plural = _("Themenfelder")
 
     def __str__(self) -> str:
-        return self.name
+        # In the page's language: choice labels of every form and {{ topic }} show the English
+        # name on English pages (the German one, marked lang="de" in HTML, where there is none).
+        return self.name_i18n
 
 
 class Page(models.Model):

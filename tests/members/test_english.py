@@ -1,5 +1,6 @@
 """Members in English: the account's recorded language, and the mails that follow it."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from members import services
-from members.models import Application, Membership
+from members.models import Application, Membership, User
 from tests.members.helpers import PASSWORD, application_data, member, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,10 @@ def test_the_area_in_english_records_english_and_the_german_one_german(
     html = client.get("/en/mein-bereich/").content.decode()
     assert '<html lang="en">' in html and "<h1>My area</h1>" in html
     assert "<h3>Your seals</h3>" in html
+    # The seal is German, and so are the links in its HTML code (and its QR code).
+    seal = f"{settings.SITE_URL}/siegel/{organisation.membership.seal_code}/"
+    assert seal in html and f"{settings.SITE_URL}/en/siegel/" not in html
+    assert services.seal_data(organisation.membership).verify_url == seal
     assert _language(manager) == "en"
     assert "<h1>Mein Bereich</h1>" in client.get("/mein-bereich/").content.decode()
     assert _language(manager) == "de"
@@ -141,3 +146,43 @@ def test_english_profile_marks_the_members_own_texts_german(client, organisation
     assert '<meta property="og:locale" content="en_GB">' in html
     german = client.get(f"/mitglieder/{organisation.slug}/").content.decode()
     assert '<div class="prose">' in german and "Auf einen Blick" in german
+
+
+def test_account_mails_from_english_pages_are_english_with_english_links(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    verified_user("ann@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/konto/password/reset/", {"email": "ann@example.org"})
+        client.post(
+            "/en/konto/signup/",
+            {
+                "email": "new@example.org",
+                "password1": "Very-safe-42-x",
+                "password2": "Very-safe-42-x",
+            },
+        )
+    reset, confirm = mailoutbox
+    assert reset.subject.endswith("Reset password")
+    assert reset.body.startswith("Hello,")
+    assert re.search(r"https?://\S+/en/konto/password/reset/key/\S+/", reset.body)
+    assert confirm.subject.endswith("Please confirm your email address")
+    assert re.search(r"https?://\S+/en/konto/confirm-email/\S+/", confirm.body)
+    assert '<html lang="en">' in confirm.alternatives[0][0]
+    # Signed up on an English page: the account's later mails are English.
+    assert User.objects.get(email="new@example.org").language == "en"
+
+
+def test_topics_in_forms_show_the_english_name_or_the_german_one_marked(client, manager):
+    from smartregion.core.models import Topic
+
+    named = Topic.objects.get(slug="smart-economy")
+    named.name_en = "Smart economy"
+    named.save()
+    unnamed = Topic.objects.get(slug="kuenstliche-intelligenz")
+    client.force_login(manager)
+    html = client.get("/en/mitglieder/bewerben/").content.decode()
+    assert re.search(r'<label for="id_topics_\d+">[^<]*Smart economy</label>', html)
+    assert f'<span lang="de">{unnamed.name}</span></label>' in html
+    german = client.get("/mitglieder/bewerben/").content.decode()
+    assert f"{named.name}</label>" in german and '<span lang="de">' not in german

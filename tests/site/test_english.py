@@ -98,3 +98,15 @@ def test_sitemap_lists_every_page_in_both_languages_with_alternates(client, sett
     # Every URL has its counterpart: as many English as German ones.
     english = [loc for loc in entries if loc.startswith("http://testserver/en/")]
     assert len(english) * 2 == len(entries)
+
+
+def test_403_in_english_under_en(client):
+    from tests.members.helpers import member, verified_user
+
+    organisation = member()
+    client.force_login(verified_user("fremd@example.org"))
+    english = client.get(f"/en/mein-bereich/organisation/{organisation.slug}/profil/")
+    assert english.status_code == 403
+    assert '<html lang="en">' in english.text and "<h1>No access</h1>" in english.text
+    german = client.get(f"/mein-bereich/organisation/{organisation.slug}/profil/")
+    assert "<h1>Kein Zugriff</h1>" in german.text
