@@ -120,7 +120,13 @@ SIGN_LANGUAGE_FOLDER = "gebaerdensprache"
 
 
 def sign_language_video_path(instance, filename: str) -> str:
-    return video_name(SIGN_LANGUAGE_FOLDER, instance.video.file)
+    """A fresh name whose extension comes from the upload's content (a form's upload, saved
+    with the row); a file that code saves directly keeps the suffix its caller chose."""
+    pending = instance.video
+    if pending and not pending._committed:
+        return video_name(SIGN_LANGUAGE_FOLDER, pending.file)
+    suffix = "webm" if filename.lower().endswith(".webm") else "mp4"
+    return f"{SIGN_LANGUAGE_FOLDER}/{uuid.uuid4().hex}.{suffix}"
 
 
 def sign_language_captions_path(instance, filename: str) -> str:

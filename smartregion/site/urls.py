@@ -23,6 +23,9 @@ urlpatterns = [
     path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
     path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
     path("suche/", search_views.results, name="search"),
+    path("leichte-sprache/", views.easy_read_list, name="easy_read"),
+    path("leichte-sprache/<slug:slug>/", views.easy_read_page, name="easy_read_page"),
+    path("gebaerdensprache/", views.sign_language, name="sign_language"),
 ]
 
 if settings.DEBUG:  # in production nginx serves /media/ (from MEDIA_ROOT or the media bucket)
