@@ -15,7 +15,7 @@ from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
 
-SEED = import_module("smartregion.core.migrations.0011_seed_easy_read_pages")
+SEED = import_module("smartregion.core.migrations.0012_seed_easy_read_pages")
 
 
 def easy_page(slug="testseite", *, position=0, published=True, **fields) -> EasyReadPage:
@@ -99,7 +99,8 @@ def test_overview_lists_published_pages_in_the_redaktions_order(client):
     assert html.index("Die erste Seite") < html.index("Die zweite Seite")
     assert "Noch nicht fertig" not in html
     assert 'href="/leichte-sprache/erste/"' in html
-    assert 'lang="de"' in html
+    assert '<div lang="de">' in html
+    assert "in einfachem Deutsch" not in html  # the note for other languages' visitors
     assert response.cookies == {}
 
 
@@ -126,7 +127,7 @@ def test_a_page_shows_the_staff_edited_text_rendered_from_markdown(client):
     assert "<h2>So geht es</h2>" in html
     assert "<p>Erster Satz.\nZweiter <strong>Satz</strong>.</p>" in html  # one sentence a line
     assert "<script>alert" not in html
-    assert 'class="wrap easy-read" lang="de"' in html
+    assert '<article lang="de">' in html
 
 
 def test_an_unpublished_or_unknown_page_is_not_found(client):

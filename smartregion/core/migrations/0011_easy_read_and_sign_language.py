@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('smartregion', '0009_undelivered_mail_worker_lost'),
+        ('smartregion', '0010_english_texts'),
     ]
 
     operations = [

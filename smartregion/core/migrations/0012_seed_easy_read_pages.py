@@ -352,7 +352,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("smartregion", "0010_easy_read_and_sign_language"),
+        ("smartregion", "0011_easy_read_and_sign_language"),
         ("smartregion", "0003_add_redaktion_group"),
     ]
 
