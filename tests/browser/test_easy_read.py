@@ -80,3 +80,15 @@ def test_gebaerdensprache_with_a_video_passes_axe_and_loads_nothing_before_play(
     # preload="none": the video file is not fetched until the visitor presses play.
     assert not [url for url in site_page.requests if url.endswith(".mp4")]
     assert site_page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/leichte-sprache/", "/en/leichte-sprache/mitglied-werden/", "/en/gebaerdensprache/"],
+)
+def test_the_english_versions_pass_axe(live_server, site_page, axe_check, path):
+    response = site_page.goto(live_server.url + path)
+    assert response.status == 200
+    assert site_page.locator("html").get_attribute("lang") == "en"
+    axe_check(site_page)
+    assert site_page.console_errors == []

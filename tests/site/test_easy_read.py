@@ -278,3 +278,47 @@ def test_redaktion_orders_the_pages_in_the_list(client, staff_editor):
     response = client.get(reverse("admin:smartregion_easyreadpage_changelist"))
     assert response.status_code == 200
     assert 'name="form-0-position"' in response.content.decode()
+
+
+# English (/en/): the Leichte Sprache pages stay German, marked lang="de" ---------------------
+
+
+def test_english_overview_keeps_the_german_pages_marked_and_explains_them(client):
+    response = client.get("/en/leichte-sprache/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "These pages are written in Leichte Sprache" in html
+    assert '<div lang="de">' in html and "<h1>Leichte Sprache</h1>" in html
+    assert "Hier finden Sie Informationen in Leichter Sprache." in html
+    assert 'href="/en/leichte-sprache/newsletter-bestellen/"' in html
+    assert response.cookies == {}
+
+
+def test_english_easy_read_page_is_the_german_text(client):
+    response = client.get("/en/leichte-sprache/newsletter-bestellen/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<article lang="de">' in html
+    assert "Newsletter: Das ist eine E-Mail mit Neuigkeiten." in html
+    assert "Weitere Seiten in Leichter Sprache" in html
+
+
+def test_english_sign_language_page_speaks_english_around_the_german_videos(client):
+    html = client.get("/en/gebaerdensprache/").content.decode()
+    assert '<html lang="en">' in html
+    assert "There are no videos in German Sign Language here yet." in html
+    assert 'href="/en/leichte-sprache/"' in html
+    video("Willkommen")
+    html = client.get("/en/gebaerdensprache/").content.decode()
+    assert "Here you find videos in German Sign Language" in html
+    assert '<h2 id="video-' in html and 'lang="de">Willkommen</h2>' in html
+    assert 'label="German"' in html
+
+
+def test_english_pages_link_the_german_offers_by_their_german_names(client):
+    html = client.get("/en/").content.decode()
+    assert '<ul lang="de">' in html
+    assert '<a href="/en/leichte-sprache/">Leichte Sprache</a>' in html
+    assert '<a href="/en/gebaerdensprache/">Gebärdensprache</a>' in html
+    assert 'aria-label="Easy-to-read German and German Sign Language"' in html
