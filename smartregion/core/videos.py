@@ -27,7 +27,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MB = 1024 * 1024
+from smartregion.core.images import MB, _number  # _number: "2,5", the German decimal comma
+
 CAPTIONS_MAX_BYTES = 1 * MB
 ACCEPT_VIDEO = "video/mp4,video/webm"
 ACCEPT_CAPTIONS = ".vtt,text/vtt"
@@ -50,11 +51,6 @@ EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 EBML_DOCTYPE = 0x4282
 EBML_SEGMENT = 0x18538067
 WEBVTT = b"WEBVTT"
-
-
-def _number(value: float) -> str:
-    """200.0 -> "200", 2.5 -> "2,5" (German decimal comma)."""
-    return f"{value:g}".replace(".", ",")
 
 
 def max_video_mb() -> str:

@@ -9,7 +9,7 @@ from tests.factories import VTT, mp4_bytes, uploaded_captions, uploaded_video, w
 
 
 def upload(data: bytes, name: str = "video.mp4") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="video/mp4")
+    return uploaded_video(name, data=data)
 
 
 def refused(validator, uploaded) -> str:

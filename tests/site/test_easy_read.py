@@ -322,3 +322,11 @@ def test_english_pages_link_the_german_offers_by_their_german_names(client):
     assert '<a href="/en/leichte-sprache/">Leichte Sprache</a>' in html
     assert '<a href="/en/gebaerdensprache/">Gebärdensprache</a>' in html
     assert 'aria-label="Easy-to-read German and German Sign Language"' in html
+
+
+def test_the_sitemap_lists_the_published_easy_read_pages_and_the_sign_language_page(client):
+    easy_page("entwurf", published=False)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/leichte-sprache/newsletter-bestellen/</loc>" in xml
+    assert "/gebaerdensprache/</loc>" in xml and "/leichte-sprache/</loc>" in xml
+    assert "/leichte-sprache/entwurf/" not in xml
