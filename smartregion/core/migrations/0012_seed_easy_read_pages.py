@@ -151,8 +151,11 @@ Konto bedeutet: Sie melden sich mit E-Mail-Adresse und Passwort an.
 3. Dann sehen Sie ein Formular.
    Formular bedeutet: Eine Seite mit Feldern zum Ausfüllen.
 4. Schreiben Sie Ihren Bericht in das Formular.
-5. Schreiben Sie Ihre E-Mail-Adresse dazu.
-6. Klicken Sie auf den Knopf „Beitrag einreichen“.
+   Sie brauchen auch ein Foto zu Ihrem Bericht.
+5. Schreiben Sie Ihren Namen und Ihre E-Mail-Adresse dazu.
+6. Setzen Sie einen Haken in das Kästchen unten.
+   So sagen Sie: Wir dürfen Ihre Angaben für den Bericht benutzen.
+7. Klicken Sie auf den Knopf „Beitrag einreichen“.
 
 ## Danach
 
@@ -228,7 +231,9 @@ Die Teilnahme ist kostenlos.
 4. Klicken Sie auf den Knopf „Jetzt anmelden“.
 5. Schreiben Sie Ihren Namen und Ihre E-Mail-Adresse in das Formular.
    Formular bedeutet: Eine Seite mit Feldern zum Ausfüllen.
-6. Klicken Sie auf den Knopf „Anmelden“.
+6. Setzen Sie einen Haken in das Kästchen.
+   So sagen Sie: Wir dürfen Ihre Angaben für die Anmeldung benutzen.
+7. Klicken Sie auf den Knopf „Anmelden“.
 
 ## Danach
 
@@ -268,7 +273,9 @@ Der Newsletter ist kostenlos.
 
 1. Klicken Sie oben im Menü auf „Newsletter“.
 2. Schreiben Sie Ihre E-Mail-Adresse in das Feld.
-3. Klicken Sie auf den Knopf „Abonnieren“.
+3. Setzen Sie einen Haken in das Kästchen.
+   So sagen Sie: Wir dürfen Ihnen den Newsletter schicken.
+4. Klicken Sie auf den Knopf „Abonnieren“.
    Abonnieren bedeutet: Sie bestellen den Newsletter.
 
 ## Danach
