@@ -2,30 +2,15 @@
 (WCAG 2.1 A/AA, valid ``lang`` included): English interface, German texts marked lang="de"."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from newsletter.models import ConsentText
+from tests.browser.helpers import log_in
 from tests.factories import CampaignFactory
 from tests.members.helpers import member, verified_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.mark.parametrize(
@@ -70,7 +55,7 @@ def test_member_area_in_english_passes_axe(live_server, site_page, axe_check):
     manager = verified_user("mia@example.org", first_name="Mia", last_name="Mitglied")
     member("Zechenblick Software GmbH", manager=manager, logo=True)
     page = site_page
-    _log_in(page, live_server, manager)
+    log_in(page, live_server, manager)
     page.goto(live_server.url + "/en/mein-bereich/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My area")
     expect(page.get_by_role("link", name="Certificate as PDF (A4, ready to print)")).to_be_visible()

@@ -8,27 +8,11 @@ logos) and aborts every request to another host.
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser.helpers import EXTERNAL
+from tests.browser.helpers import EXTERNAL, log_in
 from tests.members.helpers import member, verified_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _images_loaded(page):
@@ -120,7 +104,7 @@ def test_application_form_empty_and_with_errors_passes_axe(live_server, site_pag
     assert page.get_by_role("link", name="Konto anlegen und bewerben").is_visible()
     axe_check(page)
 
-    _log_in(page, live_server, user)
+    log_in(page, live_server, user)
     page.goto(live_server.url + "/mitglieder/bewerben/")
     assert page.get_by_role("heading", level=1).inner_text() == "Mitgliedschaft beantragen"
     axe_check(page)
@@ -140,7 +124,7 @@ def test_member_area_passes_axe(live_server, site_page, axe_check):
     manager = verified_user("mia@example.org", first_name="Mia", last_name="Mitglied")
     organisation = member("Zechenblick Software GmbH", manager=manager, logo=True)
     page = site_page
-    _log_in(page, live_server, manager)
+    log_in(page, live_server, manager)
     response = page.goto(live_server.url + "/mein-bereich/")
     assert response.status == 200
     assert page.get_by_role("heading", level=1).inner_text() == "Mein Bereich"
@@ -159,7 +143,7 @@ def test_member_area_passes_axe(live_server, site_page, axe_check):
 
 def test_member_area_without_organisation_passes_axe(live_server, site_page, axe_check):
     page = site_page
-    _log_in(page, live_server, verified_user())
+    log_in(page, live_server, verified_user())
     page.goto(live_server.url + "/mein-bereich/")
     assert page.get_by_role("link", name="Mitgliedschaft beantragen").is_visible()
     axe_check(page)
