@@ -538,6 +538,7 @@ PERIODIC_TASKS = {
     "events.tasks.send_reminders": timedelta(minutes=15),
     "events.tasks.purge_unconfirmed_registrations": timedelta(hours=1),
     "smartregion.search.tasks.refresh_vocabulary": timedelta(minutes=15),
+    "smartregion.site.tasks.purge_answered_feedback": timedelta(days=1),
 }
 # A task RUNNING for longer than this lost its worker (killed, machine gone) and is queued again
 # (smartregion.core.tasks.requeue_stalled_tasks). Far above the longest task: a mail takes

@@ -36,9 +36,21 @@ class PageSitemap(Sitemap):
         return obj.updated_at
 
 
+class LegalSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return ["legal:impressum", "legal:privacy", "legal:accessibility"]
+
+    def location(self, item):
+        return reverse(item)
+
+
 sitemaps = {
     "static": StaticSitemap,
     "pages": PageSitemap,
+    "legal": LegalSitemap,
     "blog": PostSitemap,
     "members": MemberSitemap,
     "events": EventSitemap,

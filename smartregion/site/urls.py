@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
     path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
     path("suche/", search_views.results, name="search"),
+    # Impressum, Datenschutz, Barrierefreiheit and its feedback form (legal:*).
+    path("", include("smartregion.site.legal")),
 ]
 
 if settings.DEBUG:  # in production nginx serves /media/ (from MEDIA_ROOT or the media bucket)
