@@ -511,7 +511,9 @@ RETENTION_ANSWERED_FEEDBACK_DAYS = env_int("RETENTION_ANSWERED_FEEDBACK_DAYS", 3
 RATE_LIMIT_MAX_WINDOW_SECONDS = max(24, RETENTION_STASHED_IMAGES_HOURS) * 60 * 60
 # Server logs (nginx's access log, the journal of the portal's services): applied by the
 # configuration `manage.py log_retention_config` renders (deploy/, docs/legal.md).
-LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7) or 1
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7)
+if LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOG_RETENTION_DAYS must be at least 1 (days).")
 
 # /healthz answers 503 when the oldest waiting task has waited longer than this (off when unset:
 # a stuck worker delays mail but should not take the web servers out of a load balancer).
