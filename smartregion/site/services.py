@@ -25,6 +25,7 @@ def feedback_create(*, message: str, page_url: str = "", name: str = "", email: 
             "legal/email/feedback_received",
             to=recipients,
             reply_to=[feedback.email] if feedback.email else None,
+            language=settings.LANGUAGE_CODE,  # mails to the Redaktion are German
             context={
                 "feedback": feedback,
                 "admin_path": reverse(

@@ -38,6 +38,9 @@ def particulars():
         ("/impressum/", "Impressum"),
         ("/datenschutz/", "Datenschutzerklärung"),
         ("/barrierefreiheit/", "Erklärung zur Barrierefreiheit"),
+        ("/en/impressum/", "Impressum"),
+        ("/en/datenschutz/", "Privacy policy"),
+        ("/en/barrierefreiheit/", "Accessibility statement"),
     ],
 )
 def test_legal_pages_pass_axe_set_no_cookie_and_load_nothing_from_elsewhere(
@@ -92,3 +95,21 @@ def test_reporting_a_barrier_with_errors_first(live_server, page, axe_check, par
 
     feedback = AccessibilityFeedback.objects.get()
     assert (feedback.page_url, feedback.email) == ("/veranstaltungen/", "bea@example.org")
+
+
+def test_the_english_feedback_form_with_errors_passes_axe(live_server, page, axe_check):
+    page.goto(live_server.url + "/en/barrierefreiheit/rueckmeldung/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report a barrier")
+    assert page.locator("html").get_attribute("lang") == "en"
+    axe_check(page)
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please check your entries")
+    expect(page.locator(".field--error").first).to_contain_text(
+        "Please tell us which barrier you noticed."
+    )
+    axe_check(page)
+    page.get_by_label("Your message").fill("The calendar cannot be used with the keyboard.")
+    page.get_by_role("button", name="Send message").click()
+    page.wait_for_url(re.compile(r"/en/barrierefreiheit/rueckmeldung/danke/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your message")
+    axe_check(page)

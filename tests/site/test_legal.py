@@ -397,3 +397,49 @@ def test_answering_in_the_change_form_records_when(client, staff_editor):
     assert client.post(url, {"status": "open"}).status_code == 302
     feedback.refresh_from_db()
     assert feedback.answered_at is None
+
+
+# In English -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/en/impressum/", "Impressum"),
+        ("/en/datenschutz/", "Privacy policy"),
+        ("/en/barrierefreiheit/", "Accessibility statement"),
+        ("/en/barrierefreiheit/rueckmeldung/", "Report a barrier"),
+    ],
+)
+def test_the_legal_pages_are_in_english_under_en(client, path, title):
+    fill_in()
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert f"<h1>{title}</h1>" in html
+
+
+def test_the_english_privacy_policy_shows_the_settings_too(client, settings):
+    settings.LOG_RETENTION_DAYS = 3
+    text = text_of(client.get("/en/datenschutz/"))
+    assert "The logs are deleted after 3 days." in text
+    assert "Art. 6 (1) (f) GDPR" in text
+
+
+def test_the_english_feedback_form_names_errors_in_english(client, filled_form):
+    response = client.post("/en/barrierefreiheit/rueckmeldung/", filled_form(message=""))
+    html = response.content.decode()
+    assert "Please tell us which barrier you noticed." in html
+    assert 'value="Bea Beispiel"' in html
+
+
+def test_feedback_from_the_english_page_reaches_the_redaktion_in_german(
+    client, filled_form, staff_editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/barrierefreiheit/rueckmeldung/", filled_form())
+    assert response["Location"] == "/en/barrierefreiheit/rueckmeldung/danke/"
+    assert "Thank you for your message" in client.get(response["Location"]).content.decode()
+    assert mailoutbox[0].subject.startswith("Rückmeldung zur Barrierefreiheit")
+    assert '<html lang="de">' in mailoutbox[0].alternatives[0].content
