@@ -61,10 +61,10 @@ class LegalInformationAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        return redirect("admin:site_legalinformation_change", LegalInformation.load().pk)
+        return redirect("admin:site_legalinformation_change", 1)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        LegalInformation.load()  # the row exists before its first edit
+        LegalInformation.objects.get_or_create(pk=1)  # the row exists before its first edit
         return super().change_view(request, object_id, form_url, extra_context)
 
 

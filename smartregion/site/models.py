@@ -104,9 +104,9 @@ class LegalInformation(models.Model):
 
     @classmethod
     def load(cls) -> "LegalInformation":
-        """The one row, made with its defaults the first time."""
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+        """The one row; until staff first save it, an unsaved one with the defaults (reading
+        pages never write)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     def missing(self) -> list[str]:
         """The labels of the required fields that are empty."""

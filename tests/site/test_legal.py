@@ -76,7 +76,7 @@ def test_impressum_shows_every_particular_once_filled_in(client):
 
 
 def test_impressum_leaves_out_what_is_missing_and_shows_no_placeholder(client):
-    legal = LegalInformation.load()  # as migrated: only name, legal form and city
+    legal = LegalInformation.load()  # as shipped: only name, legal form and city
     assert legal.street == legal.register_number == legal.vat_id == ""
     text = text_of(client.get("/impressum/"))
     assert "WiN Emscher-Lippe GmbH" in text and "Herten" in text
@@ -93,6 +93,13 @@ def test_impressum_leaves_out_what_is_missing_and_shows_no_placeholder(client):
         "pflegt die Redaktion",
     ):
         assert absent not in text, absent
+
+
+def test_reading_the_legal_pages_writes_nothing(client, django_assert_num_queries):
+    for path in ("/impressum/", "/datenschutz/", "/barrierefreiheit/"):
+        with django_assert_num_queries(1):  # the particulars, read only
+            assert client.get(path).status_code == 200
+    assert not LegalInformation.objects.exists()
 
 
 def test_the_stub_pages_are_gone_and_nothing_shows_a_placeholder(client):
