@@ -12,4 +12,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self) -> None:
-        from smartregion.core import staff  # noqa: F401  (connects the staff login signal)
+        from smartregion.core import (
+            personal_data,
+            staff,  # noqa: F401  (connects the staff login signal)
+        )
+
+        personal_data.register(personal_data.RECORDS)
