@@ -12,7 +12,7 @@ WITH_DB := $(PY) -m smartregion.site.devdb exec --
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
+.PHONY: help install messages run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,11 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	@touch $@
 
 install: $(VENV)/.synced ## create the virtualenv and install the locked dependencies
+
+messages: install ## update the English catalogues (each app's locale/en) from the code, then compile them
+	$(MANAGE) makemessages --locale en --add-location file --ignore '.venv/*' --ignore 'var/*' \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' --ignore 'deploy/*'
+	$(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore 'var/*'
 
 run: install ## set everything up and serve the site with demo content on http://127.0.0.1:$(PORT)
 	@$(WITH_DB) $(MAKE) --no-print-directory serve
