@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_search_index'),
+        ('blog', '0006_english_texts'),
     ]
 
     operations = [
