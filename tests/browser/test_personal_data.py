@@ -86,3 +86,31 @@ def test_newsletter_data_page_and_its_deletion_pass_axe(live_server, site_page, 
     assert page.get_by_role("heading", level=1).inner_text() == "Ihre Daten sind gelöscht"
     axe_check(page)
     assert page.console_errors == []
+
+
+def test_the_pages_in_english_pass_axe(live_server, site_page, axe_check):
+    user = _person()
+    subscriber = SubscriberFactory(email="anna@example.org")
+    page = site_page
+    _log_in(page, live_server, user)
+    page.goto(live_server.url + "/en/mein-bereich/daten/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My data"
+    assert page.locator("html").get_attribute("lang") == "en"
+    axe_check(page)
+
+    page.goto(live_server.url + "/en/mein-bereich/konto-loeschen/")
+    page.get_by_label("Your password").fill("falsch")
+    page.get_by_role("button", name="Delete account permanently").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The password is not correct.").is_visible()
+    axe_check(page)
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete account permanently").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your account has been deleted"
+    axe_check(page)
+
+    page.goto(live_server.url + f"/en/newsletter/meine-daten/{links.manage_token(subscriber)}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My newsletter data"
+    axe_check(page)
+    assert page.console_errors == []

@@ -576,3 +576,23 @@ def test_sessions_of_other_users_and_expired_ones_are_read_without_error(client)
     )
     assert delete_sessions(user) == 1
     assert Session.objects.filter(session_key="x" * 32).exists()
+
+
+# In English -------------------------------------------------------------------------------------
+
+
+def test_the_pages_in_english(client, person_everywhere):
+    user = person_everywhere["user"]
+    client.force_login(user)
+    html = client.get("/en" + DATA).content.decode()
+    assert "<h1>My data</h1>" in html and 'href="/en/mein-bereich/daten/meine-daten.json"' in html
+    assert "Proof of your consent" in html
+
+    response = client.post("/en" + DELETE, {"password": "falsch"})
+    assert "The password is not correct." in field_errors(response.content.decode(), "id_password")
+    assert User.objects.filter(pk=user.pk).exists()
+
+    response = client.post("/en" + DELETE, {"password": PASSWORD})
+    html = response.content.decode()
+    assert "Your account has been deleted" in html
+    assert "Published posts linked to the profile of a member organisation" in html

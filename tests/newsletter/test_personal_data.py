@@ -145,3 +145,10 @@ def test_a_forged_link_shows_nothing(client):
         assert "anna@example.org" not in response.content.decode()
     assert client.post("/newsletter/meine-daten/1:falsch:xyz/").status_code == 404
     assert Subscriber.objects.exists()
+
+
+def test_the_page_in_english(client):
+    subscriber = SubscriberFactory(email="anna@example.org")
+    html = client.get("/en" + data_path(subscriber)).content.decode()
+    assert "My newsletter data" in html and "Proof of your consent" in html
+    assert "Delete my newsletter data" in html
