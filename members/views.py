@@ -609,7 +609,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         request,
         "account-delete",
         per_ip=DELETE_LIMIT_PER_IP,
-        email=str(request.user.pk),
+        email=str(request.user.pk),  # the per-address counter, keyed by the account instead
         per_email=DELETE_LIMIT_PER_ACCOUNT,
     )
     form = AccountDeleteForm(

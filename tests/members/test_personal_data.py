@@ -596,3 +596,29 @@ def test_the_pages_in_english(client, person_everywhere):
     html = response.content.decode()
     assert "Your account has been deleted" in html
     assert "Published posts linked to the profile of a member organisation" in html
+
+
+def test_the_data_page_needs_the_same_queries_for_more_data(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = verified_user(EMAIL)
+    organisation = member(manager=user)
+    client.force_login(user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(DATA).status_code == 200
+        return len(captured)
+
+    def add_data():
+        PostFactory(organisation=organisation, submitted_by=user, author_email=EMAIL)
+        Report.objects.create(post=PostFactory(), reason="Falsch", email=EMAIL)
+        RegistrationFactory(email=EMAIL)
+        EventFactory(proposed_by=user, status="submitted")
+
+    add_data()
+    once = queries()
+    for _more in range(4):
+        add_data()
+    assert queries() == once
