@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.models import Session
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from blog import services as blog_services
@@ -622,3 +622,11 @@ def test_the_data_page_needs_the_same_queries_for_more_data(client):
     for _more in range(4):
         add_data()
     assert queries() == once
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_german():
+    """A request to /en/ leaves English active in the thread (LocaleMiddleware activates the
+    language and nothing deactivates it): later tests would build /en/ links."""
+    yield
+    translation.activate("de")

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsletter import emails, links, services, tasks
 from newsletter.models import Delivery, Subscriber
@@ -152,3 +152,11 @@ def test_the_page_in_english(client):
     html = client.get("/en" + data_path(subscriber)).content.decode()
     assert "My newsletter data" in html and "Proof of your consent" in html
     assert "Delete my newsletter data" in html
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_german():
+    """A request to /en/ leaves English active in the thread (LocaleMiddleware activates the
+    language and nothing deactivates it): later tests would build /en/ links."""
+    yield
+    translation.activate("de")
