@@ -12,9 +12,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self) -> None:
-        from smartregion.core import (
+        from django.core.files.storage import default_storage
+
+        from smartregion.core import (  # noqa: F401  (staff: login signal)
+            files,
             personal_data,
-            staff,  # noqa: F401  (connects the staff login signal)
+            signlanguage,
+            staff,
+        )
+        from smartregion.core.models import SIGN_LANGUAGE_FOLDER
+
+        # The orphan sweep looks after the videos in Gebärdensprache (smartregion/core/files.py).
+        files.register(
+            storage=lambda: default_storage,
+            folder=SIGN_LANGUAGE_FOLDER,
+            names=signlanguage.stored_files,
         )
 
         personal_data.register(personal_data.RECORDS)
