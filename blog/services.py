@@ -142,6 +142,13 @@ def _notify_editors(post: Post, *, report: Report | None = None) -> None:
         )
 
 
+def _mail_author(post: Post, template: str, context: dict) -> None:
+    """A mail to the person who submitted the post; none once they deleted their account (a
+    post kept for its member organisation has no author address any more)."""
+    if post.author_email:
+        mail.send_mail(template, to=post.author_email, context=context)
+
+
 def post_publish(*, post: Post, actor) -> None:
     if post.published_at is None:
         post.published_at = timezone.now()
@@ -154,7 +161,7 @@ def post_publish(*, post: Post, actor) -> None:
         extra_fields=("published_at", "rejection_reason"),
     )
     transaction.on_commit(partial(tasks.render_post_images.enqueue, post.pk))
-    mail.send_mail("blog/email/published", to=post.author_email, context={"post": post})
+    _mail_author(post, "blog/email/published", {"post": post})
 
 
 def post_reject(*, post: Post, actor, reason: str) -> None:
@@ -169,10 +176,10 @@ def post_reject(*, post: Post, actor, reason: str) -> None:
             extra_fields=("rejection_reason",),
         )
         remove_public_images(post)
-        mail.send_mail(
+        _mail_author(
+            post,
             "blog/email/rejected",
-            to=post.author_email,
-            context={"post": post, "reason": reason, "revise_path": revise_path(post)},
+            {"post": post, "reason": reason, "revise_path": revise_path(post)},
         )
 
 
