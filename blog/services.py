@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -16,9 +17,7 @@ from smartregion.core import files, images, mail, moderation
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
 
-CONFIRM_MAX_AGE = timedelta(days=7)
 REVISE_MAX_AGE = timedelta(days=60)
-UNCONFIRMED_TTL = timedelta(days=7)
 
 S = Post.Status
 
@@ -92,6 +91,12 @@ def _has_verified_address(user, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+def confirm_max_age() -> timedelta:
+    """How long a submission whose address is not confirmed is kept, and its link valid
+    (settings.RETENTION_UNCONFIRMED_POSTS_DAYS, shown on the privacy statement)."""
+    return timedelta(days=settings.RETENTION_UNCONFIRMED_POSTS_DAYS)
+
+
 def confirm_path(post: Post) -> str:
     return reverse("blog:confirm", kwargs={"token": make_token("blog-confirm", post.public_id)})
 
@@ -137,6 +142,13 @@ def _notify_editors(post: Post, *, report: Report | None = None) -> None:
         )
 
 
+def _mail_author(post: Post, template: str, context: dict) -> None:
+    """A mail to the person who submitted the post; none once they deleted their account (a
+    post kept for its member organisation has no author address any more)."""
+    if post.author_email:
+        mail.send_mail(template, to=post.author_email, context=context)
+
+
 def post_publish(*, post: Post, actor) -> None:
     if post.published_at is None:
         post.published_at = timezone.now()
@@ -149,7 +161,7 @@ def post_publish(*, post: Post, actor) -> None:
         extra_fields=("published_at", "rejection_reason"),
     )
     transaction.on_commit(partial(tasks.render_post_images.enqueue, post.pk))
-    mail.send_mail("blog/email/published", to=post.author_email, context={"post": post})
+    _mail_author(post, "blog/email/published", {"post": post})
 
 
 def post_reject(*, post: Post, actor, reason: str) -> None:
@@ -164,10 +176,10 @@ def post_reject(*, post: Post, actor, reason: str) -> None:
             extra_fields=("rejection_reason",),
         )
         remove_public_images(post)
-        mail.send_mail(
+        _mail_author(
+            post,
             "blog/email/rejected",
-            to=post.author_email,
-            context={"post": post, "reason": reason, "revise_path": revise_path(post)},
+            {"post": post, "reason": reason, "revise_path": revise_path(post)},
         )
 
 
@@ -305,8 +317,9 @@ def post_delete_files(post: Post) -> None:
 
 
 def purge_unconfirmed() -> int:
-    """Delete submissions whose address was never confirmed within 7 days, with their files."""
-    cutoff = timezone.now() - UNCONFIRMED_TTL
+    """Delete submissions whose address was never confirmed within ``confirm_max_age()``, with
+    their files."""
+    cutoff = timezone.now() - confirm_max_age()
     count = 0
     for post in Post.objects.filter(status=S.SUBMITTED, created_at__lt=cutoff):
         with transaction.atomic():

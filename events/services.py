@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 E = Event.Status
 R = Registration.Status
-CONFIRM_MAX_AGE = timedelta(days=7)
 REMINDER_BEFORE = timedelta(hours=24)
 PLACE_ATTEMPTS = 5
 
@@ -95,8 +95,14 @@ def registration_create(
     return registration
 
 
+def confirm_max_age() -> timedelta:
+    """How long an unconfirmed registration is kept, and its confirmation link valid
+    (settings.RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS, shown on the privacy statement)."""
+    return timedelta(days=settings.RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS)
+
+
 def _confirm_link_expired(registration: Registration) -> bool:
-    return registration.created_at < timezone.now() - CONFIRM_MAX_AGE
+    return registration.created_at < timezone.now() - confirm_max_age()
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,30 @@ def registration_cancel(*, registration: Registration) -> Outcome:
         if had_place:
             event_fill_places(event=event)
         return Outcome("cancelled", registration)
+
+
+def registration_erase(*, registration: Registration) -> None:
+    """Delete a registration for good (the person deleted their account): its place, if it held
+    one, goes to the waitlist as after a cancellation. No mail: the person asked for nothing
+    more than the deletion."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        had_place = (
+            Registration.objects.filter(pk=registration.pk, status=R.CONFIRMED).exists()
+            and not event.has_ended
+        )
+        Registration.objects.filter(pk=registration.pk).delete()
+        if had_place:
+            event_fill_places(event=event)
+
+
+def event_erase(*, event: Event) -> None:
+    """Delete an event that was never public (a member's proposal), with its image."""
+    with transaction.atomic():
+        event_remove_public_image(event)
+        if event.image_original:
+            files.delete_on_commit(event.image_original.storage, event.image_original.name)
+        event.delete()
 
 
 def event_fill_places(*, event: Event) -> list[Registration]:
@@ -334,10 +364,11 @@ def registrations_send_reminders(*, now=None) -> int:
 
 
 def registrations_purge_unconfirmed(*, now=None) -> int:
-    """Delete registrations never confirmed within 7 days (their link has expired)."""
+    """Delete registrations never confirmed within ``confirm_max_age()`` (their link has
+    expired)."""
     now = now or timezone.now()
     deleted, _ = Registration.objects.filter(
-        status=R.PENDING, created_at__lt=now - CONFIRM_MAX_AGE
+        status=R.PENDING, created_at__lt=now - confirm_max_age()
     ).delete()
     return deleted
 

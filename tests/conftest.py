@@ -9,9 +9,9 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _german_outside_requests():
-    """Each test starts in German, as code outside a request runs: a request to an /en/ page
-    leaves English active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+def _german():
+    """Every test starts in German, as the worker does. LocaleMiddleware activates a request's
+    language and never switches back, so a request to /en/ would leave the test's thread English."""
     from django.utils import translation
 
     translation.activate("de")
