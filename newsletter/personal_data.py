@@ -30,9 +30,13 @@ def subscriber_export(subscriber: Subscriber) -> dict:
         "status_label": str(subscriber.get_status_display()),
         "source": subscriber.source,
         "source_label": str(subscriber.get_source_display()),
+        # The language of the subscriber's mails and links.
+        "language": subscriber.language,
         "consent": {
             "text_version": consent.version,
-            "text": consent.text,
+            # The wording the person was shown and consented to, and its language.
+            "text": consent.wording(subscriber.consent_language).text,
+            "text_language": subscriber.consent_language,
             "signup_at": iso(subscriber.signup_at),
             "confirmed_at": iso(subscriber.confirmed_at),
             # Not stored, not even shortened (newsletter/models.py): the confirmation click is

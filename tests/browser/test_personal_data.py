@@ -9,7 +9,7 @@ from django.utils import timezone
 from events.models import Registration
 from members.models import User
 from newsletter import links
-from tests.browser.test_members import _log_in
+from tests.browser.helpers import log_in
 from tests.factories import EventFactory, PostFactory, SubscriberFactory
 from tests.members.helpers import PASSWORD, member, verified_user
 
@@ -33,7 +33,7 @@ def _person():
 
 def test_data_page_passes_axe(live_server, site_page, axe_check):
     page = site_page
-    _log_in(page, live_server, _person())
+    log_in(page, live_server, _person())
     page.goto(live_server.url + "/mein-bereich/")
     page.get_by_role("link", name="Meine Daten ansehen und herunterladen").click()
     page.wait_for_url("**/mein-bereich/daten/")
@@ -51,7 +51,7 @@ def test_data_page_passes_axe(live_server, site_page, axe_check):
 def test_deletion_pages_with_the_error_and_when_done_pass_axe(live_server, site_page, axe_check):
     user = _person()
     page = site_page
-    _log_in(page, live_server, user)
+    log_in(page, live_server, user)
     page.goto(live_server.url + "/mein-bereich/konto-loeschen/")
     assert page.get_by_role("heading", level=1).inner_text() == "Konto löschen"
     axe_check(page)
@@ -92,7 +92,7 @@ def test_the_pages_in_english_pass_axe(live_server, site_page, axe_check):
     user = _person()
     subscriber = SubscriberFactory(email="anna@example.org")
     page = site_page
-    _log_in(page, live_server, user)
+    log_in(page, live_server, user)
     page.goto(live_server.url + "/en/mein-bereich/daten/")
     assert page.get_by_role("heading", level=1).inner_text() == "My data"
     assert page.locator("html").get_attribute("lang") == "en"

@@ -144,3 +144,24 @@ def test_archive_interface_is_english_and_the_campaign_marked_german(client):
     assert "All issues" in detail
     german = client.get(f"/newsletter/archiv/{campaign.pk}/").content.decode()
     assert f"<h1>{campaign.subject}</h1>" in german and "Alle Ausgaben" in german
+
+
+def test_the_data_page_shows_the_wording_consented_to_in_its_language(client):
+    from newsletter.personal_data import subscriber_export
+
+    consent = ConsentText.objects.current()
+    english = SubscriberFactory(language="en", consent_language="en")
+    german = SubscriberFactory(language="en", consent_language="de")
+    assert subscriber_export(english)["consent"] | {"signup_at": None, "confirmed_at": None} == {
+        "text_version": consent.version,
+        "text": consent.text_en,
+        "text_language": "en",
+        "signup_at": None,
+        "confirmed_at": None,
+        "ip_address": None,
+    }
+    assert subscriber_export(german)["consent"]["text"] == consent.text
+    from newsletter import links
+
+    page = client.get(links.personal_links(english)["data_url"].removeprefix(SITE_URL))
+    assert f'<dd lang="en">{consent.text_en}</dd>' in page.content.decode()
