@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core import images
-from smartregion.core.i18n import Translated
+from smartregion.core.i18n import Translated, language_field, translated_expression
 from smartregion.core.markup import RendersMarkdown
 from smartregion.core.storage import get_private_storage
 
@@ -33,11 +33,15 @@ class PostQuerySet(models.QuerySet):
         topic_names = Topic.objects.filter(posts=models.OuterRef("pk")).order_by("position", "name")
         return (
             self.select_related("municipality")
-            .annotate(topic_names=ArraySubquery(topic_names.values("name")))
+            .annotate(
+                topic_names=ArraySubquery(topic_names.values(label=translated_expression("name")))
+            )
             .only(
                 "title",
                 "slug",
                 "teaser",
+                "title_en",
+                "teaser_en",
                 "organisation_name",
                 "published_at",
                 "cover_alt",
@@ -119,6 +123,8 @@ class Post(RendersMarkdown, models.Model):
         verbose_name=_("Konto"),
     )
     consent_at = models.DateTimeField(_("Einwilligung erteilt am"))
+    # The submitter's language: the mails about the post (published, rejected) are sent in it.
+    language = language_field()
 
     status = models.CharField(
         _("Status"), max_length=20, choices=Status, default=Status.SUBMITTED, db_index=True

@@ -9,6 +9,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
@@ -110,3 +111,16 @@ def alternates(request) -> list[dict]:
             }
         )
     return links
+
+
+def translated_expression(field: str):
+    """A query expression for ``field`` in the active language, as ``Translated`` gives it in
+    Python: the translation (``title_en``) where one was written, else the German field."""
+    language = current_language()
+    if language == settings.LANGUAGE_CODE:
+        return models.F(field)
+    return Coalesce(
+        NullIf(models.F(f"{field}_{language}"), models.Value("")),
+        models.F(field),
+        output_field=models.TextField(),
+    )
