@@ -90,7 +90,7 @@ def candidates(
     params = [
         WEIGHTS,
         NORMALIZATION,
-        query.text,
+        query.searched,
         query.variant,
         kinds,
         municipality_id,

@@ -86,3 +86,17 @@ def test_search_page_in_english(client):
     assert '<form method="get" action="/en/suche/"' in html
     assert '<ul class="tag-list" lang="de">' in html  # the German example searches
     assert "Put whole phrases in quotation marks" in html
+
+
+def test_english_stop_words_typed_on_the_english_pages_are_not_required(client, post):
+    english = post("Die Stadt von morgen", title_en="Smart city future")
+    query = {"q": "the future of a smart city"}
+    assert hits(client.get("/en/suche/", query).text) == [
+        (f"/en/blog/{english.slug}/", "<mark>Smart</mark> <mark>city</mark> <mark>future</mark>")
+    ]
+    # German pages search for every word typed: "the" and "of" are in no text.
+    assert hits(client.get("/suche/", query).text) == []
+    # In a quoted phrase the words stay: the phrase is not in the text.
+    assert hits(client.get("/en/suche/", {"q": '"future of the city"'}).text) == []
+    # A query of stop words alone is searched as typed (and finds nothing here).
+    assert hits(client.get("/en/suche/", {"q": "the"}).text) == []
