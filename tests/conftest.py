@@ -20,16 +20,6 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _no_language_left_active():
-    """A request to /en/ leaves English active in this thread (LocaleMiddleware activates, never
-    deactivates): the next test starts, as the worker does, with none."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
-
-
 @pytest.fixture
 def taxonomy():
     """Transactional tests start from an empty database: seed the municipalities and topics."""

@@ -42,7 +42,7 @@ class Topic(models.Model):
         verbose_name_plural = _("Themenfelder")
 
     def __str__(self) -> str:
-        return self.name_i18n.text  # in the active language: form choices on English pages
+        return self.name
 
 
 class Page(models.Model):

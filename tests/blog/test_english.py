@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from blog.models import Post
 from smartregion.core.models import Topic
 from tests.blog.helpers import form_data, link_in, publish_in_admin, with_files
+from tests.english import no_language_left_active  # noqa: F401 (a fixture)
 from tests.factories import PostFactory
 from tests.staff import login_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_language_left_active")]
 
 
 def test_english_list_shows_english_titles_and_marks_german_ones(client):

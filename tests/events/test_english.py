@@ -15,11 +15,12 @@ from icalendar import Calendar
 from events import services
 from events.models import Event, Registration
 from smartregion.core.models import Municipality, Topic
+from tests.english import no_language_left_active  # noqa: F401 (a fixture)
 from tests.events.helpers import path_in, registration_data
 from tests.factories import EventFactory
 from tests.members.helpers import member, verified_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_language_left_active")]
 
 CONFIRM_EN = r"/en/veranstaltungen/anmeldung/[^/\s]+/bestaetigen/"
 CANCEL_EN = r"/en/veranstaltungen/anmeldung/[^/\s]+/abmelden/"

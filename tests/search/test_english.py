@@ -8,9 +8,10 @@ import pytest
 
 from blog.models import Post
 from events.models import Event
+from tests.english import no_language_left_active  # noqa: F401 (a fixture)
 from tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_language_left_active")]
 
 
 def hits(html: str) -> list[tuple[str, str]]:
