@@ -121,3 +121,47 @@ def test_english_visitor_registers_and_confirms_in_english(
     axe_check(page)
     assert mail.outbox[-1].subject == "Registration confirmed: Networking evening"
     assert page.console_errors == []
+
+
+def test_english_member_pages_of_blog_and_events_pass_axe(live_server, site_page, axe_check):
+    from django.conf import settings
+    from django.test import Client
+
+    from blog.models import Post
+    from events.models import Registration
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="alex@example.org")
+    PostFactory(title="Schon online", title_en="Online already", submitted_by=user)
+    PostFactory(
+        title="Abgelehnt",
+        status=Post.Status.REJECTED,
+        published_at=None,
+        rejection_reason="Bitte ein eigenes Foto verwenden.",
+        submitted_by=user,
+    )
+    event = EventFactory(title="Netzwerkabend", title_en="Networking evening")
+    Registration.objects.create(
+        event=event,
+        name="Alex",
+        email=user.email,
+        status=Registration.Status.CONFIRMED,
+        consent_at=timezone.now(),
+        language="en",
+    )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client = Client()
+    client.force_login(user)
+    page = site_page
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+
+    _visit(page, f"{live_server.url}/en/blog/meine-beitraege/", axe_check)
+    assert page.get_by_role("heading", level=1).inner_text() == "My posts"
+    assert page.locator('td [lang="de"]', has_text="eigenes Foto").count() == 1
+    _visit(page, f"{live_server.url}/en/mein-bereich/veranstaltungen/", axe_check)
+    assert page.get_by_role("link", name="Networking evening").first.is_visible()
