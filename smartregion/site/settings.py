@@ -396,6 +396,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
+# Videos in Gebärdensprache, uploaded by the Redaktion in the admin (smartregion/core/videos.py).
+# nginx's client_max_body_size for their admin pages must allow this plus a few MB.
+SIGN_LANGUAGE_VIDEO_MAX_BYTES = env_int("SIGN_LANGUAGE_VIDEO_MAX_MB", 200) * 1024 * 1024
 
 # Mail: Django 6.1 configures mailers with MAILERS; the familiar EMAIL_* variables map into it.
 EMAIL_BACKEND_PATH = os.environ.get(
@@ -452,6 +455,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-src": [CSP.SELF],
@@ -460,8 +464,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-if urlsplit(MEDIA_URL).netloc:  # public files from a CDN: its origin may serve images
+if urlsplit(MEDIA_URL).netloc:  # public files from a CDN: its origin may serve images and videos
     SECURE_CSP["img-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+    SECURE_CSP["media-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
