@@ -4,14 +4,14 @@ a submission made on the English pages in English, also those staff send later f
 import re
 
 import pytest
-from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
 from smartregion.core.models import Topic
 from tests.blog.helpers import form_data, link_in, publish_in_admin, with_files
-from tests.english import no_language_left_active  # noqa: F401 (a fixture)
+from tests.english import (  # noqa: F401 (a fixture)
+    no_language_left_active,
+    queries_rendering,
+)
 from tests.factories import PostFactory
 from tests.staff import login_staff
 
@@ -44,17 +44,11 @@ def test_english_list_shows_english_titles_and_marks_german_ones(client):
 
 
 def test_english_list_queries_do_not_grow_with_the_posts(client):
-    def queries() -> int:
-        caches["fragments"].clear()  # the listing is rendered, not taken from the cache
-        with CaptureQueriesContext(connection) as context:
-            assert client.get("/en/blog/").status_code == 200
-        return len(context)
-
     PostFactory(title_en="One")
-    few = queries()
+    few = queries_rendering(client, "/en/blog/")
     PostFactory.create_batch(4, title_en="More", teaser_en="More posts.")
     PostFactory.create_batch(3)
-    assert queries() == few
+    assert queries_rendering(client, "/en/blog/") == few
 
 
 def test_english_detail_keeps_the_german_body_marked_german(client):

@@ -6,17 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from icalendar import Calendar
 
 from events import services
 from events.models import Event, Registration
-from smartregion.core.models import Municipality, Topic
-from tests.english import no_language_left_active  # noqa: F401 (a fixture)
+from tests.english import (  # noqa: F401 (a fixture)
+    no_language_left_active,
+    queries_rendering,
+)
 from tests.events.helpers import path_in, registration_data
+from tests.events.test_proposals import _data as proposal_data
 from tests.factories import EventFactory
 from tests.members.helpers import member, verified_user
 
@@ -74,17 +74,11 @@ def test_english_list_and_detail_show_english_titles_and_mark_german_ones(client
 
 
 def test_english_list_queries_do_not_grow_with_the_events(client):
-    def queries() -> int:
-        caches["fragments"].clear()
-        with CaptureQueriesContext(connection) as context:
-            assert client.get("/en/veranstaltungen/").status_code == 200
-        return len(context)
-
     EventFactory(title_en="One")
-    few = queries()
+    few = queries_rendering(client, "/en/veranstaltungen/")
     EventFactory.create_batch(4, title_en="More", teaser_en="More events.")
     EventFactory.create_batch(3)
-    assert queries() == few
+    assert queries_rendering(client, "/en/veranstaltungen/") == few
 
 
 def test_registration_on_the_english_pages_is_mailed_in_english(
@@ -169,24 +163,14 @@ def test_proposal_from_the_english_pages_is_answered_in_english_the_redaktion_in
     manager = verified_user("mia@example.org")
     organisation = member("Zechenblick Software GmbH", manager=manager)
     client.force_login(manager)
-    day = datetime.now(UTC).date() + timedelta(days=21)
-    data = {
-        "organiser": str(organisation.pk),
-        "title": "Offene Sprechstunde",
-        "teaser": "Fragen zu Web-Apps.",
-        "description": "Bringen Sie Ihre Fragen mit.",
-        "starts_at": f"{day:%Y-%m-%d}T16:00",
-        "ends_at": f"{day:%Y-%m-%d}T18:00",
-        "registration_deadline": "",
-        "capacity": "12",
-        "format": "online",
-        "venue_name": "",
-        "address": "",
-        "online_url": "https://meet.example/sprechstunde",
-        "municipality": str(Municipality.objects.get(slug="gelsenkirchen").pk),
-        "topics": [str(Topic.objects.get(slug="smart-economy").pk)],
-        "image_alt": "",
-    }
+    data = proposal_data(
+        organisation,
+        title="Offene Sprechstunde",
+        format="online",
+        venue_name="",
+        address="",
+        online_url="https://meet.example/sprechstunde",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/en/mein-bereich/veranstaltungen/vorschlagen/", data)
     assert response["Location"] == "/en/mein-bereich/veranstaltungen/"
