@@ -497,6 +497,32 @@ if not DEBUG:
 # Every line: time, level, logger, request id (smartregion/core/logging.py), to stderr.
 LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
 
+# Retention: the time after which the code deletes personal data it no longer needs. The privacy
+# statement (/datenschutz/) shows these very values, so the page and the purges cannot disagree
+# (docs/legal.md). Blog submissions whose address was never confirmed (the confirmation link is
+# valid as long):
+RETENTION_UNCONFIRMED_POSTS_DAYS = env_int("RETENTION_UNCONFIRMED_POSTS_DAYS", 7)
+# Event registrations never confirmed (the confirmation link is valid as long).
+RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS = env_int("RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS", 7)
+# Newsletter sign-ups never confirmed.
+RETENTION_PENDING_SUBSCRIBERS_DAYS = env_int("RETENTION_PENDING_SUBSCRIBERS_DAYS", 30)
+# Finished background tasks: every mail sent stays there, as rendered, for this long.
+RETENTION_TASK_RESULTS_DAYS = env_int("RETENTION_TASK_RESULTS_DAYS", 7)
+# Reports of mail that could not be delivered (recipient, subject, error; admin).
+RETENTION_UNDELIVERED_MAIL_DAYS = env_int("RETENTION_UNDELIVERED_MAIL_DAYS", 30)
+# Images of a form sent back with an error, kept for its second try (smartregion/core/images.py).
+RETENTION_STASHED_IMAGES_HOURS = env_int("RETENTION_STASHED_IMAGES_HOURS", 6)
+# Feedback on accessibility, counted from its answer (open feedback is kept).
+RETENTION_ANSWERED_FEEDBACK_DAYS = env_int("RETENTION_ANSWERED_FEEDBACK_DAYS", 365)
+# Rate-limit counters: no form counts over a longer window (smartregion/core/ratelimit.py refuses
+# one); a counter is deleted a minute after its window. The stash of images counts over its age.
+RATE_LIMIT_MAX_WINDOW_SECONDS = max(24, RETENTION_STASHED_IMAGES_HOURS) * 60 * 60
+# Server logs (nginx's access log, the journal of the portal's services): applied by the
+# configuration `manage.py log_retention_config` renders (deploy/, docs/legal.md).
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7)
+if LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOG_RETENTION_DAYS must be at least 1 (days).")
+
 # /healthz answers 503 when the oldest waiting task has waited longer than this (off when unset:
 # a stuck worker delays mail but should not take the web servers out of a load balancer).
 HEALTHZ_MAX_TASK_AGE_SECONDS = (
@@ -522,6 +548,7 @@ PERIODIC_TASKS = {
     "events.tasks.send_reminders": timedelta(minutes=15),
     "events.tasks.purge_unconfirmed_registrations": timedelta(hours=1),
     "smartregion.search.tasks.refresh_vocabulary": timedelta(minutes=15),
+    "smartregion.site.tasks.purge_answered_feedback": timedelta(days=1),
 }
 # A task RUNNING for longer than this lost its worker (killed, machine gone) and is queued again
 # (smartregion.core.tasks.requeue_stalled_tasks). Far above the longest task: a mail takes

@@ -38,6 +38,17 @@ class PageSitemap(Sitemap):
         return obj.updated_at
 
 
+class LegalSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return ["legal:impressum", "legal:privacy", "legal:accessibility"]
+
+    def location(self, item):
+        return reverse(item)
+
+
 class EasyReadSitemap(PageSitemap):
     def items(self):
         return EasyReadPage.objects.published().order_by("position", "slug")
@@ -46,6 +57,7 @@ class EasyReadSitemap(PageSitemap):
 sitemaps = {
     "static": StaticSitemap,
     "pages": PageSitemap,
+    "legal": LegalSitemap,
     "easy_read": EasyReadSitemap,
     "blog": PostSitemap,
     "members": MemberSitemap,

@@ -89,6 +89,7 @@ REFERENCE_DATA = [
     ("members.migrations.0003_grant_redaktion_members_permissions", "grant"),
     ("events.migrations.0003_grant_redaktion_events_permissions", "grant"),
     ("newsletter.migrations.0002_grant_redaktion_newsletter_permissions", "grant"),
+    ("smartregion.site.migrations.0002_replace_legal_stub_pages", "forwards"),
 ]
 
 
