@@ -8,16 +8,18 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.core.files.storage import default_storage
 
-        from blog import sections, services
+        from blog import personal_data, sections, services
         from blog.searchable import POSTS
         from members import area
         from smartregion.core import files, searchable
+        from smartregion.core import personal_data as core_personal_data
         from smartregion.core.storage import get_private_storage
 
         area.area_links.register(area.Link(_("Meine Beiträge"), "blog:mine", order=10))
         area.profile_sections.register(
             area.Section("blog/_organisation_posts.html", sections.profile_context, order=10)
         )
+        core_personal_data.register(personal_data.PROVIDER)
         searchable.register(POSTS)
 
         # The orphan sweep looks after the app's folders (smartregion/core/files.py).

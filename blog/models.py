@@ -112,8 +112,9 @@ class Post(RendersMarkdown, models.Model):
     cover_alt = models.CharField(_("Alternativtext des Titelbilds"), max_length=250)
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
 
-    author_name = models.CharField(_("Name der einreichenden Person"), max_length=150)
-    author_email = models.EmailField(_("E-Mail der einreichenden Person"))
+    # Empty only on a post kept after its author deleted the account (blog/personal_data.py).
+    author_name = models.CharField(_("Name der einreichenden Person"), max_length=150, blank=True)
+    author_email = models.EmailField(_("E-Mail der einreichenden Person"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -83,7 +83,12 @@ def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
 def _mail_author(post: Post, template: str, *, paths=None, **context) -> None:
     """A mail to the submitter in the language they submitted in, also when staff act later in
     the (German) admin. Its links lead to pages in that language: ``paths`` maps context names
-    to functions of the post giving a path, reversed in it (as is the post's own URL)."""
+    to functions of the post giving a path, reversed in it (as is the post's own URL).
+
+    None once they deleted their account (a post kept for its member organisation has no author
+    address any more)."""
+    if not post.author_email:
+        return
     with translation.override(post.language):
         context |= {name: path(post) for name, path in (paths or {}).items()}
         mail.send_mail(

@@ -9,10 +9,11 @@ class EventsConfig(AppConfig):
     def ready(self):
         from django.core.files.storage import default_storage
 
-        from events import sections, services
+        from events import personal_data, sections, services
         from events.searchable import EVENTS
         from members import area
         from smartregion.core import files, searchable
+        from smartregion.core import personal_data as core_personal_data
         from smartregion.core.storage import get_private_storage
 
         area.area_sections.register(
@@ -24,6 +25,7 @@ class EventsConfig(AppConfig):
         area.profile_sections.register(
             area.Section("events/_organisation_events.html", sections.profile_context, order=20)
         )
+        core_personal_data.register(personal_data.PROVIDER)
         searchable.register(EVENTS)
 
         # The orphan sweep looks after the app's folders (smartregion/core/files.py).

@@ -212,6 +212,30 @@ def registration_cancel(*, registration: Registration) -> Outcome:
         return Outcome("cancelled", registration)
 
 
+def registration_erase(*, registration: Registration) -> None:
+    """Delete a registration for good (the person deleted their account): its place, if it held
+    one, goes to the waitlist as after a cancellation. No mail: the person asked for nothing
+    more than the deletion."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        had_place = (
+            Registration.objects.filter(pk=registration.pk, status=R.CONFIRMED).exists()
+            and not event.has_ended
+        )
+        Registration.objects.filter(pk=registration.pk).delete()
+        if had_place:
+            event_fill_places(event=event)
+
+
+def event_erase(*, event: Event) -> None:
+    """Delete an event that was never public (a member's proposal), with its image."""
+    with transaction.atomic():
+        event_remove_public_image(event)
+        if event.image_original:
+            files.delete_on_commit(event.image_original.storage, event.image_original.name)
+        event.delete()
+
+
 def event_fill_places(*, event: Event) -> list[Registration]:
     """Move people up from the waitlist, first come first served, while places are free.
 

@@ -223,3 +223,32 @@ class InviteForm(forms.Form):
         if self.organisation.invitations.filter(email__iexact=email, accepted_at=None).exists():
             raise ValidationError(_("An diese Adresse ist bereits eine Einladung unterwegs."))
         return email
+
+
+class AccountDeleteForm(forms.Form):
+    """The password, to confirm the deletion of the account."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Bitte geben Sie Ihr Passwort ein.")},
+    )
+
+    def __init__(self, *args, user, limited: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.limited = limited  # too many attempts: the password is not even checked
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if self.limited:
+            raise ValidationError(
+                _(
+                    "Sie haben das Passwort zu oft falsch eingegeben. Bitte versuchen Sie es in "
+                    "15 Minuten noch einmal."
+                )
+            )
+        if not self.user.check_password(password):
+            raise ValidationError(_("Das Passwort ist nicht richtig."))
+        return password

@@ -612,3 +612,24 @@ def seal_embed_snippet(membership: Membership, *, variant: str = "light") -> str
         kwargs={"code": membership.seal_code, "variant": VARIANT_NAMES[variant]},
     )
     return seal.embed_snippet(seal_data(membership), image_url=image_url)
+
+
+# People's own data ------------------------------------------------------------------------------
+
+
+def account_delete(*, user) -> list[str]:
+    """Delete the account (DSGVO Art. 17) in one transaction: every app erases or anonymises
+    its rows about the person (smartregion/core/personal_data.py: sessions, mails and logs
+    included), then the user row goes with its addresses and authenticators (CASCADE; the
+    remaining links to it are SET_NULL). A confirmation goes to the primary address. Returns
+    the notes on what was kept and why."""
+    from smartregion.core import personal_data
+
+    person = personal_data.Person.of(user)
+    address = user.email
+    with transaction.atomic():
+        notes = personal_data.erase(person)
+        user.delete()
+        # Queued after the erasure of the mails mentioning the person, so it is not erased.
+        mail.send_mail("members/email/account_deleted", to=address, context={"notes": notes})
+    return notes

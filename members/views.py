@@ -3,6 +3,7 @@ import json
 from allauth.account.decorators import verified_email_required
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -19,12 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import services
 from members.area import area_sections, bind, bind_links, profile_sections
-from members.forms import AnswerForm, ApplicationForm, InviteForm, ProfileForm
+from members.forms import AccountDeleteForm, AnswerForm, ApplicationForm, InviteForm, ProfileForm
 from members.models import Application, Invitation, Membership, Organisation, OrganisationKind
+from smartregion.core import personal_data
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.moderation import InvalidTransition
-from smartregion.core.ratelimit import hit
+from smartregion.core.ratelimit import Limit, allow, hit
 from smartregion.core.signing import BadToken, read_token
+from smartregion.core.staff import is_staff_account
 from smartregion.core.storage import absolute_media_url
 
 PAGE_SIZE = 24
@@ -569,3 +573,51 @@ def seal_png(request: HttpRequest, pk: int, variant: str, size: int) -> HttpResp
 @require_GET
 def seal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(_downloadable(request, pk), fmt="pdf")
+
+
+# People's own data (DSGVO Art. 15, 17, 20) -------------------------------------------------------
+
+DELETE_LIMIT_PER_IP = Limit(20, 60 * 60)
+DELETE_LIMIT_PER_ACCOUNT = Limit(5, 15 * 60)
+
+
+@login_required
+@require_GET
+def data(request: HttpRequest) -> HttpResponse:
+    """Everything the portal holds about the person, readable; the same as data_json."""
+    sections = personal_data.sections(personal_data.Person.of(request.user))
+    return personal_data.private(render(request, "members/data.html", {"sections": sections}))
+
+
+@login_required
+@require_GET
+def data_json(request: HttpRequest) -> HttpResponse:
+    data = personal_data.export(personal_data.sections(personal_data.Person.of(request.user)))
+    filename = f"meine-daten-{timezone.localdate():%Y-%m-%d}.json"
+    return personal_data.download(data, filename=filename)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    if is_staff_account(request.user):
+        # Staff accounts are removed by another administrator (docs/privacy.md): their
+        # decisions in the moderation log and the admin's history must stay attributable
+        # until then, and a stolen staff session must not erase an account it cannot see.
+        return render(request, "members/delete_account.html", {"staff": True})
+    limited = request.method == "POST" and not allow(
+        request,
+        "account-delete",
+        per_ip=DELETE_LIMIT_PER_IP,
+        email=str(request.user.pk),  # the per-address counter, keyed by the account instead
+        per_email=DELETE_LIMIT_PER_ACCOUNT,
+    )
+    form = AccountDeleteForm(
+        request.POST if request.method == "POST" else None, user=request.user, limited=limited
+    )
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        notes = services.account_delete(user=user)
+        logout(request)
+        return render(request, "members/account_deleted.html", {"notes": notes})
+    return render(request, "members/delete_account.html", {"form": form})

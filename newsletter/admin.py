@@ -281,7 +281,12 @@ class CampaignAdmin(admin.ModelAdmin):
         """The campaign's mail exactly as subscribers will see it (personal links inactive)."""
         campaign = self._campaign(request, pk, "view_campaign")
         rendered = emails.render_campaign(campaign).personalise(
-            to=[], values={"unsubscribe_url": "#abmelden", "preferences_url": "#einstellungen"}
+            to=[],
+            values={
+                "unsubscribe_url": "#abmelden",
+                "preferences_url": "#einstellungen",
+                "data_url": "#meine-daten",
+            },
         )
         response = csp_override(PREVIEW_CSP)(lambda r: HttpResponse(rendered.html))(request)
         response.headers["X-Robots-Tag"] = "noindex"

@@ -35,6 +35,7 @@ def send_confirmation(subscriber: Subscriber) -> None:
             "subscriber": subscriber,
             "confirm_path": links.confirm_path(subscriber),
             "valid_hours": int(links.CONFIRM_MAX_AGE.total_seconds() // 3600),
+            "data_url": links.personal_links(subscriber)["data_url"],
         },
     )
 
@@ -79,6 +80,7 @@ def render_campaign(campaign: Campaign) -> mail.RenderedMail:
         "web_url": settings.SITE_URL + campaign.get_absolute_url(),
         "unsubscribe_url": mail.placeholder("unsubscribe_url"),
         "preferences_url": mail.placeholder("preferences_url"),
+        "data_url": mail.placeholder("data_url"),
     }
     return mail.render_mail(
         CAMPAIGN_TEMPLATE,
@@ -122,7 +124,7 @@ def send_test(campaign: Campaign, *, to: str) -> None:
         values = links.personal_links(subscriber)
     else:
         signup = settings.SITE_URL + reverse("newsletter:subscribe")
-        values = {"unsubscribe_url": signup, "preferences_url": signup}
+        values = {"unsubscribe_url": signup, "preferences_url": signup, "data_url": signup}
     test = rendered.personalise(to=to, values=values)
     test.subject = f"[Test] {test.subject}"
     mail.send_rendered(test)

@@ -2,9 +2,11 @@
 
 * Confirmation ``/newsletter/bestaetigen/<token>/``: valid 48 hours. It carries the subscriber and
   when it was issued, so a link mailed before an unsubscribe cannot confirm a later signup.
-* Unsubscribe and preferences ``/newsletter/abmelden/<token>/``, ``/newsletter/einstellungen/
-  <token>/``: one token per subscriber that does not expire (RFC 8058 links must keep working
-  in old mails). Whoever has the mail can unsubscribe; nothing else can be done with it.
+* Unsubscribe, preferences and „Meine Daten“ ``/newsletter/abmelden/<token>/``,
+  ``/newsletter/einstellungen/<token>/``, ``/newsletter/meine-daten/<token>/``: one token per
+  subscriber that does not expire (RFC 8058 links must keep working in old mails). Whoever has
+  the mail can unsubscribe, see what is stored about the address and have it deleted; nothing
+  else can be done with it.
 * Bounce address (VERP) ``bounces+<token>@example.org``: the envelope sender of each campaign
   mail, with the delivery's id signed (``BOUNCE_ADDRESS``). A bounce comes back to it, and the
   address says which delivery bounced; a made-up address is not believed.
@@ -74,13 +76,14 @@ def read_manage_token(token: str) -> int:
 
 
 def personal_links(subscriber) -> dict[str, str]:
-    """Absolute unsubscribe and preferences URLs of one subscriber."""
+    """Absolute unsubscribe, preferences and „Meine Daten“ URLs of one subscriber."""
     token = manage_token(subscriber)
     return {
         "unsubscribe_url": settings.SITE_URL
         + reverse("newsletter:unsubscribe", kwargs={"token": token}),
         "preferences_url": settings.SITE_URL
         + reverse("newsletter:preferences", kwargs={"token": token}),
+        "data_url": settings.SITE_URL + reverse("newsletter:data", kwargs={"token": token}),
     }
 
 

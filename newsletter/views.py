@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from newsletter import emails, links, services
 from newsletter.forms import BOX_SOURCES, PreferencesForm, SubscribeForm
 from newsletter.models import Campaign, ConsentText, Subscriber
+from newsletter.personal_data import subscriber_sections
+from smartregion.core import personal_data
 from smartregion.core.ratelimit import client_ip, hit
 
 ARCHIVE_PAGE_SIZE = 20
@@ -17,9 +19,7 @@ SIGNUP_LIMIT_PER_EMAIL = (3, 60 * 60)
 
 def _personal(response: HttpResponse) -> HttpResponse:
     """Pages behind a personal link: never indexed, never cached by a shared cache."""
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return personal_data.private(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,6 +152,31 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         )
     context = {"form": form, "subscriber": subscriber, "token": token, "saved": saved}
     return _personal(render(request, "newsletter/preferences.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def data(request: HttpRequest, token: str) -> HttpResponse:
+    """„Meine Daten“ from the link in every newsletter mail: what is stored about the address,
+    with its consent proof, as a page and a JSON file; a POST deletes it all (DSGVO Art. 17),
+    which ends the subscription as well (docs/privacy.md)."""
+    subscriber = services.subscriber_from_token(token)
+    if subscriber is None:
+        # A forged link, or one whose data were deleted already: nothing to show either way.
+        return _personal(render(request, "newsletter/data.html", {"state": "gone"}, status=404))
+    if request.method == "POST":
+        services.subscriber_erase(subscriber=subscriber)
+        return _personal(render(request, "newsletter/data.html", {"state": "erased"}))
+    context = {"state": "show", "sections": subscriber_sections(subscriber), "token": token}
+    return _personal(render(request, "newsletter/data.html", context))
+
+
+@require_GET
+def data_json(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = services.subscriber_from_token(token)
+    if subscriber is None:
+        return _personal(render(request, "newsletter/data.html", {"state": "gone"}, status=404))
+    data = personal_data.export(subscriber_sections(subscriber))
+    return personal_data.download(data, filename="newsletter-meine-daten.json")
 
 
 @require_GET

@@ -9,6 +9,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _german():
+    """Every test starts in German, as the worker does. LocaleMiddleware activates a request's
+    language and never switches back, so a request to /en/ would leave the test's thread English."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.activate("de")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the shared cache (Redis at TEST_REDIS_URL, flushed whole):
     every test starts with none, also after an interrupted run."""

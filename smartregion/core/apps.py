@@ -14,7 +14,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.files.storage import default_storage
 
-        from smartregion.core import files, signlanguage, staff  # noqa: F401  (staff: login signal)
+        from smartregion.core import (  # noqa: F401  (staff: login signal)
+            files,
+            personal_data,
+            signlanguage,
+            staff,
+        )
         from smartregion.core.models import SIGN_LANGUAGE_FOLDER
 
         # The orphan sweep looks after the videos in Gebärdensprache (smartregion/core/files.py).
@@ -23,3 +28,5 @@ class CoreConfig(AppConfig):
             folder=SIGN_LANGUAGE_FOLDER,
             names=signlanguage.stored_files,
         )
+
+        personal_data.register(personal_data.RECORDS)

@@ -192,6 +192,39 @@ def forget_mail_to(email: str) -> int:
     mail, a retry waiting for its time included) and the reports of mail to it that could not be
     delivered, for an erasure. A task that is being delivered right now is left alone. Returns
     how many tasks and reports were deleted."""
+    from django.db.models import Q
+
+    return _forget(
+        reports=Q(recipients__contains=[email.lower()]), payload=Q(payload__icontains=f'"{email}"')
+    )
+
+
+# Shorter texts would match mails about something else ("Anna", "Test").
+MENTION_MIN_LENGTH = 6
+
+
+def forget_mail_mentioning(texts) -> int:
+    """For an erasure: delete the queued and finished mail tasks whose rendered mail mentions
+    any of ``texts`` (case-insensitive, anywhere: recipients, subject, body), e.g. a person's
+    addresses and name or the title of a post being deleted, and the reports of undelivered mail
+    to or about them. Mail to the Redaktion about the person goes as well as mail to them. A
+    task being delivered right now is left alone. Texts shorter than ``MENTION_MIN_LENGTH`` are
+    ignored. Returns how many tasks and reports were deleted."""
+    from django.db.models import Q
+
+    texts = {text.strip().lower() for text in texts if len(text.strip()) >= MENTION_MIN_LENGTH}
+    if not texts:
+        return 0
+    reports, payload = Q(), Q()
+    for text in texts:
+        reports |= Q(recipients__contains=[text]) | Q(subject__icontains=text)
+        payload |= Q(payload__icontains=text)
+    return _forget(reports=reports, payload=payload)
+
+
+def _forget(*, reports, payload) -> int:
+    """Delete the undelivered-mail reports matching ``reports`` and the mail tasks (not running
+    right now) whose payload, as text, matches ``payload``."""
     from django.db.models import TextField
     from django.db.models.functions import Cast
     from django_tasks_db.models import DBTaskResult
@@ -199,17 +232,15 @@ def forget_mail_to(email: str) -> int:
     from smartregion.core import tasks
     from smartregion.core.models import UndeliveredMail
 
-    reports, _per_model = UndeliveredMail.objects.filter(
-        recipients__contains=[email.lower()]
-    ).delete()
+    reports_deleted, _per_model = UndeliveredMail.objects.filter(reports).delete()
     deleted, _per_model = (
         DBTaskResult.objects.filter(task_path=tasks.deliver_mail.module_path)
         .exclude(status="RUNNING")
         .annotate(payload=Cast("args_kwargs", TextField()))
-        .filter(payload__icontains=f'"{email}"')
+        .filter(payload)
         .delete()
     )
-    return deleted + reports
+    return deleted + reports_deleted
 
 
 # Delivery failures -------------------------------------------------------------------------------

@@ -8,14 +8,11 @@ import pytest
 from blog.models import Post
 from smartregion.core.models import Topic
 from tests.blog.helpers import form_data, link_in, publish_in_admin, with_files
-from tests.english import (  # noqa: F401 (a fixture)
-    no_language_left_active,
-    queries_rendering,
-)
+from tests.english import queries_rendering
 from tests.factories import PostFactory
 from tests.staff import login_staff
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_language_left_active")]
+pytestmark = pytest.mark.django_db
 
 
 def test_english_list_shows_english_titles_and_marks_german_ones(client):

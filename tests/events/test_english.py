@@ -11,16 +11,13 @@ from icalendar import Calendar
 
 from events import services
 from events.models import Event, Registration
-from tests.english import (  # noqa: F401 (a fixture)
-    no_language_left_active,
-    queries_rendering,
-)
+from tests.english import queries_rendering
 from tests.events.helpers import path_in, registration_data
 from tests.events.test_proposals import _data as proposal_data
 from tests.factories import EventFactory
 from tests.members.helpers import member, verified_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_language_left_active")]
+pytestmark = pytest.mark.django_db
 
 CONFIRM_EN = r"/en/veranstaltungen/anmeldung/[^/\s]+/bestaetigen/"
 CANCEL_EN = r"/en/veranstaltungen/anmeldung/[^/\s]+/abmelden/"

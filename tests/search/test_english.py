@@ -8,10 +8,9 @@ import pytest
 
 from blog.models import Post
 from events.models import Event
-from tests.english import no_language_left_active  # noqa: F401 (a fixture)
 from tests.factories import EventFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_language_left_active")]
+pytestmark = pytest.mark.django_db
 
 
 def hits(html: str) -> list[tuple[str, str]]:

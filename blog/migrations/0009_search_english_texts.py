@@ -13,7 +13,7 @@ SELECT search_sync_posts(ARRAY(
 
 
 class Migration(migrations.Migration):
-    dependencies = [("blog", "0007_post_language")]
+    dependencies = [("blog", "0008_post_language")]
     operations = [
         sql.load("blog", "search_index_en", sql.read("blog", "search_index")),
         migrations.RunSQL(REINDEX_SQL, migrations.RunSQL.noop),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0006_english_texts'),
+        ('blog', '0007_post_author_blank_after_erasure'),
     ]
 
     operations = [
