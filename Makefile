@@ -22,7 +22,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 	@command -v msgfmt >/dev/null || { echo "msgfmt is needed to compile $<: install GNU gettext (Debian: apt-get install gettext)"; exit 1; }
 	msgfmt --check-format -o $@ $<
 
-.PHONY: help install translations run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
+.PHONY: help install translations messages run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 install: $(VENV)/.synced $(MO_FILES) ## create the virtualenv, install the locked dependencies, compile the translations
 
 translations: $(MO_FILES) ## compile the translations (.po -> .mo) that changed
+
+messages: install ## update the English catalogues (each app's locale/en) from the code, then compile them
+	$(MANAGE) makemessages --locale en --add-location file --ignore '.venv/*' --ignore 'var/*' \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' --ignore 'deploy/*'
+	$(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore 'var/*'
 
 run: install ## set everything up and serve the site with demo content on http://127.0.0.1:$(PORT)
 	@$(WITH_DB) $(MAKE) --no-print-directory serve

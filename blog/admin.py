@@ -111,6 +111,7 @@ class PostAdmin(DecisionAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (_("Moderation"), {"fields": ["status", "preview_link", "history", "rejection_reason"]}),
         (_("Beitrag"), {"fields": ["title", "slug", "teaser", "body", "video_url", "website"]}),
+        (_("Englisch"), {"fields": ["title_en", "teaser_en"], "classes": ["collapse"]}),
         (
             _("Einordnung"),
             {"fields": ["organisation_name", "organisation", "municipality", "topics"]},

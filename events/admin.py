@@ -120,6 +120,8 @@ class EventAdminForm(forms.ModelForm):
             "title",
             "slug",
             "teaser",
+            "title_en",
+            "teaser_en",
             "description",
             "starts_at",
             "ends_at",
@@ -241,6 +243,7 @@ class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
             {"fields": ["status", "links", "history", "rejection_reason", "cancellation_note"]},
         ),
         (_("Veranstaltung"), {"fields": ["title", "slug", "teaser", "description"]}),
+        (_("Englisch"), {"fields": ["title_en", "teaser_en"], "classes": ["collapse"]}),
         (
             _("Termin und Plätze"),
             {"fields": ["starts_at", "ends_at", "registration_deadline", "capacity"]},

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core import images
+from smartregion.core.i18n import Translated
 from smartregion.core.markup import markdown_to_text, render_markdown
 from smartregion.core.storage import get_private_storage
 
@@ -124,6 +125,16 @@ class Event(models.Model):
         max_length=300,
         help_text=_("Höchstens 300 Zeichen. Erscheint in der Übersicht und in Kalendern."),
     )
+    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
+    teaser_en = models.CharField(
+        _("Kurzbeschreibung (Englisch)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
+    )
+
+    title_i18n = Translated("title")
+    teaser_i18n = Translated("teaser")
     description = models.TextField(_("Beschreibung (Markdown)"))
     description_html = models.TextField(editable=False, blank=True)
 

@@ -17,8 +17,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
+    list_display = ["name", "name_en", "slug", "position"]
+    list_editable = ["name_en", "position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
@@ -28,6 +28,10 @@ class PageAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "intro", "body"]}),
+        (_("Englisch"), {"fields": ["title_en", "intro_en", "body_en"], "classes": ["collapse"]}),
+    ]
 
 
 @admin.register(ModerationLog)

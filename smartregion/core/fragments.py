@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.core.cache import caches
 from django.db import migrations
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from smartregion.core import sql
@@ -19,6 +20,8 @@ from smartregion.core import sql
 def cached(key_parts: tuple, compute: Callable[[], object]):
     """The value for ``key_parts`` from this worker's memory, computed on a miss."""
     cache = caches["fragments"]
+    # Rendered text is in the active language: a fragment is kept per language.
+    key_parts = (translation.get_language(), *key_parts)
     key = "frag:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     value = cache.get(key)
     if value is None:

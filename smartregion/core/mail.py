@@ -32,6 +32,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from smartregion.core.i18n import current_language
+
 
 class ListMessage(EmailMultiAlternatives):
     """A message to a mailing list's subscriber, with RFC 2369/8058 List-* headers.
@@ -141,11 +143,18 @@ def render_mail(
     subject_template: str | None = None,
     text_template: str | None = None,
     html_template: str | None = None,
+    language: str | None = None,
 ) -> RenderedMail:
     """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` (or the
-    templates named explicitly, for names another package chose)."""
+    templates named explicitly, for names another package chose).
+
+    In ``language``, else in the active one: a visitor's mail in the language of the page they
+    used; the worker's (no request) is German. Mails to the Redaktion pass
+    ``language=settings.LANGUAGE_CODE``; mails sent later to a person pass the language recorded
+    with them (``smartregion.core.i18n.language_field``).
+    """
     ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **(context or {})}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or current_language()):
         # Subject and text part are plain text: rendered by the engine that escapes nothing.
         subject = " ".join(
             render_to_string(

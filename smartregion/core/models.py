@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core.i18n import Translated
 from smartregion.core.markup import render_markdown
 
 
@@ -31,6 +32,9 @@ class Topic(models.Model):
     slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
     description = models.TextField(_("Beschreibung"), blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    name_en = models.CharField(_("Name (Englisch)"), max_length=100, blank=True)
+
+    name_i18n = Translated("name")
 
     class Meta:
         ordering = ["position", "name"]
@@ -48,7 +52,18 @@ class Page(models.Model):
     title = models.CharField(_("Titel"), max_length=200)
     intro = models.CharField(_("Einleitung"), max_length=300, blank=True)
     body = models.TextField(_("Inhalt (Markdown)"))
+    title_en = models.CharField(_("Titel (Englisch)"), max_length=200, blank=True)
+    intro_en = models.CharField(_("Einleitung (Englisch)"), max_length=300, blank=True)
+    body_en = models.TextField(
+        _("Inhalt (Englisch, Markdown)"),
+        blank=True,
+        help_text=_("Leer lassen: Auf der englischen Seite erscheint der deutsche Text."),
+    )
     updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    title_i18n = Translated("title")
+    intro_i18n = Translated("intro")
+    body_i18n = Translated("body")
 
     class Meta:
         ordering = ["title"]
@@ -63,7 +78,8 @@ class Page(models.Model):
 
     @property
     def body_html(self):
-        return render_markdown(self.body)
+        """The body in the active language (see ``body_i18n.lang``), rendered."""
+        return render_markdown(self.body_i18n.text)
 
 
 class ModerationLog(models.Model):

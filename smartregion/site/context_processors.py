@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core.i18n import alternates
+
 # Main navigation: (label, URL name, URL kwargs).
 MAIN_NAV = [
     (_("Start"), "home", {}),
@@ -35,4 +37,6 @@ def site(request):
         "main_nav": _resolve(MAIN_NAV, path),
         "account_nav": _resolve(ACCOUNT_NAV, path),
         "newsletter_url": reverse("newsletter:subscribe"),
+        # This page in each language: the switcher in the header and the hreflang links.
+        "language_links": alternates(request),
     }

@@ -346,8 +346,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 
+# German at the unprefixed URLs as ever, English under /en/ (smartregion/site/urls.py). The project's
+# msgids are German; English lives in each app's locale/en catalogue, and locale/de only overrides
+# third-party German (docs/i18n.md).
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", "Deutsch")]
+LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

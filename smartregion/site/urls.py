@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -11,24 +12,30 @@ from smartregion.site.sitemaps import sitemaps
 # The admin logs in through allauth's login: the same rate limits, MFA and email verification.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# Outside the language prefix: machines' URLs and the staff's admin (German only).
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # in production nginx serves /media/ (from MEDIA_ROOT or the media bucket)
+    urlpatterns += [path("media/<path:path>", views.media_file)]
+
+# The pages people read, in German at the URLs they always had and in English under /en/
+# (LocaleMiddleware takes the language from the prefix alone: no cookie, no Accept-Language).
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
     path("konto/", include("allauth.urls")),
     path("blog/", include("blog.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
     path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
     path("suche/", search_views.results, name="search"),
-]
-
-if settings.DEBUG:  # in production nginx serves /media/ (from MEDIA_ROOT or the media bucket)
-    urlpatterns += [path("media/<path:path>", views.media_file)]
-
-# Staff-editable pages (/ueber-uns/, /impressum/, ...) come last: they take any remaining slug.
-urlpatterns += [path("<slug:slug>/", views.page, name="page")]
+    # Staff-editable pages (/ueber-uns/, /impressum/, ...) come last: they take any remaining slug.
+    path("<slug:slug>/", views.page, name="page"),
+    prefix_default_language=False,
+)
 
 handler500 = "smartregion.site.views.server_error"
