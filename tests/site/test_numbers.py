@@ -27,6 +27,11 @@ def test_places_of_an_event_are_shown_with_thousands_separators(client, big_even
     assert "Noch 10.000 Plätze frei." in register.content.decode()
 
 
+def test_english_pages_group_numbers_the_english_way(client, big_event):
+    listing = client.get("/en" + reverse("events:list")).content.decode()
+    assert "10,000 places left" in listing and "10.000" not in listing
+
+
 def test_years_and_ids_that_machines_read_stay_ungrouped(client, admin_client, big_event):
     year = str(big_event.starts_at.year)
     detail = client.get(reverse("events:detail", kwargs={"slug": big_event.slug})).content.decode()
