@@ -44,3 +44,12 @@ def test_years_and_ids_that_machines_read_stay_ungrouped(client, admin_client, b
     ).content.decode()
     assert "0 von 10.000 Plätzen vergeben" in participants
     assert "/12345/" in participants and "12.345" not in participants
+
+
+def test_the_count_of_a_list_is_grouped(client):
+    from blog.models import Post
+    from tests.factories import PostFactory
+
+    Post.objects.bulk_create(PostFactory.build() for _ in range(1234))
+    listing = client.get(reverse("blog:list")).content.decode()
+    assert "1.234 Beiträge" in listing and "1234" not in listing
