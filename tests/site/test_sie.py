@@ -384,21 +384,28 @@ def project_mails() -> list[str]:
 class Example:
     """Any object a mail template asks for: every attribute, item and call gives another one,
     shown as "1", which fits the URL patterns of the mails' links (pk, slug, token). The
-    templates' own words are what is scanned."""
+    templates' own words are what is scanned, in two renderings: with every ``{% if %}`` true
+    and every list of one, then with every ``{% if %}`` false and every list empty."""
+
+    def __init__(self, truthy: bool = True):
+        self.truthy = truthy
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        return Example()
+        return Example(self.truthy)
 
     def __getitem__(self, key):
-        return Example()
+        return Example(self.truthy)
 
     def __call__(self, *args, **kwargs):
-        return Example()
+        return Example(self.truthy)
 
     def __iter__(self):
-        return iter([Example()])
+        return iter([Example(self.truthy)] if self.truthy else [])
+
+    def __bool__(self):
+        return self.truthy
 
     def __str__(self):
         return "1"
@@ -413,7 +420,7 @@ TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 TEMPLATE_NAME = re.compile(r"(?<![\w.'\"|:])[a-z_][a-z0-9_]*")
 
 
-def example_context(template_names: list[str]) -> dict[str, Example]:
+def example_context(template_names: list[str], *, truthy: bool) -> dict[str, Example]:
     """An ``Example`` for every name the templates (their included parts too) refer to, except
     what render_mail provides itself."""
     names = set()
@@ -421,7 +428,7 @@ def example_context(template_names: list[str]) -> dict[str, Example]:
         source = engines["django"].engine.get_template(name).source
         for tag in TEMPLATE_TAG.findall(source):
             names.update(TEMPLATE_NAME.findall(tag))
-    return {name: Example() for name in names - {"site_url", "site_name"}}
+    return {name: Example(truthy) for name in names - {"site_url", "site_name"}}
 
 
 def test_the_sites_own_mails_say_sie():
@@ -434,15 +441,17 @@ def test_the_sites_own_mails_say_sie():
         if folder.is_relative_to(settings.BASE_DIR) and ".venv" not in folder.parts
         for path in folder.glob("**/email/*.*")
     ]
-    context = example_context(everything)
     texts = {}
-    for name in names:
-        rendered = render_mail(name, to="anna@example.org", context=context)
-        texts |= {
-            f"{name} (subject)": rendered.subject,
-            f"{name} (text)": rendered.text,
-            f"{name} (HTML)": visible_text(rendered.html),
-        }
+    for truthy in (True, False):
+        context = example_context(everything, truthy=truthy)
+        for name in names:
+            rendered = render_mail(name, to="anna@example.org", context=context)
+            where = f"{name}{'' if truthy else ', other branches'}"
+            texts |= {
+                f"{where} (subject)": rendered.subject,
+                f"{where} (text)": rendered.text,
+                f"{where} (HTML)": visible_text(rendered.html),
+            }
     assert_sie(texts)
 
 
