@@ -36,6 +36,15 @@ from tests.staff import give_totp, totp_code
 
 PASSWORD = "Sehr-sicheres-Passwort-42"
 
+
+@pytest.fixture(autouse=True)
+def _german():
+    """reverse() gives the German URLs whatever language an earlier test's request left active
+    in this thread (LocaleMiddleware activates the URL's language and does not reset it)."""
+    with translation.override("de"):
+        yield
+
+
 # „du“-forms: the pronouns in any case, the verb forms that only „du“ takes, and the
 # imperatives allauth's German uses. „Klick“ and „Folge“ are nouns too: only their lower-case
 # imperative counts.
