@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -16,9 +17,7 @@ from smartregion.core import files, images, mail, moderation
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
 
-CONFIRM_MAX_AGE = timedelta(days=7)
 REVISE_MAX_AGE = timedelta(days=60)
-UNCONFIRMED_TTL = timedelta(days=7)
 
 S = Post.Status
 
@@ -90,6 +89,12 @@ def _has_verified_address(user, email: str) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def confirm_max_age() -> timedelta:
+    """How long a submission whose address is not confirmed is kept, and its link valid
+    (settings.RETENTION_UNCONFIRMED_POSTS_DAYS, shown on the privacy statement)."""
+    return timedelta(days=settings.RETENTION_UNCONFIRMED_POSTS_DAYS)
 
 
 def confirm_path(post: Post) -> str:
@@ -305,8 +310,9 @@ def post_delete_files(post: Post) -> None:
 
 
 def purge_unconfirmed() -> int:
-    """Delete submissions whose address was never confirmed within 7 days, with their files."""
-    cutoff = timezone.now() - UNCONFIRMED_TTL
+    """Delete submissions whose address was never confirmed within ``confirm_max_age()``, with
+    their files."""
+    cutoff = timezone.now() - confirm_max_age()
     count = 0
     for post in Post.objects.filter(status=S.SUBMITTED, created_at__lt=cutoff):
         with transaction.atomic():

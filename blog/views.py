@@ -290,7 +290,7 @@ def post_submitted(request: HttpRequest) -> HttpResponse:
 @require_GET
 def post_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        public_id = read_token("blog-confirm", token, max_age=services.CONFIRM_MAX_AGE)
+        public_id = read_token("blog-confirm", token, max_age=services.confirm_max_age())
     except BadToken:
         return render(request, "blog/post_confirm.html", {"state": "invalid"}, status=400)
     post = Post.objects.filter(public_id=public_id).first()

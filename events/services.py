@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 E = Event.Status
 R = Registration.Status
-CONFIRM_MAX_AGE = timedelta(days=7)
 REMINDER_BEFORE = timedelta(hours=24)
 PLACE_ATTEMPTS = 5
 
@@ -95,8 +95,14 @@ def registration_create(
     return registration
 
 
+def confirm_max_age() -> timedelta:
+    """How long an unconfirmed registration is kept, and its confirmation link valid
+    (settings.RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS, shown on the privacy statement)."""
+    return timedelta(days=settings.RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS)
+
+
 def _confirm_link_expired(registration: Registration) -> bool:
-    return registration.created_at < timezone.now() - CONFIRM_MAX_AGE
+    return registration.created_at < timezone.now() - confirm_max_age()
 
 
 @dataclass(frozen=True)
@@ -334,10 +340,11 @@ def registrations_send_reminders(*, now=None) -> int:
 
 
 def registrations_purge_unconfirmed(*, now=None) -> int:
-    """Delete registrations never confirmed within 7 days (their link has expired)."""
+    """Delete registrations never confirmed within ``confirm_max_age()`` (their link has
+    expired)."""
     now = now or timezone.now()
     deleted, _ = Registration.objects.filter(
-        status=R.PENDING, created_at__lt=now - CONFIRM_MAX_AGE
+        status=R.PENDING, created_at__lt=now - confirm_max_age()
     ).delete()
     return deleted
 

@@ -321,7 +321,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the mail opens a page with a button: mail scanners that open links
     change nothing. The POST confirms."""
     registration, status = _registration_from_token(
-        "event-confirm", token, services.CONFIRM_MAX_AGE
+        "event-confirm", token, services.confirm_max_age()
     )
     if registration is None:
         return _invalid_link(request, status, "confirm")

@@ -63,7 +63,6 @@ from smartregion.core.signing import BadToken
 
 logger = logging.getLogger(__name__)
 
-PENDING_TTL = timedelta(days=30)
 BATCH_SIZE = 200
 STALLED_AFTER = timedelta(minutes=15)
 SUGGEST_WITHOUT_PREVIOUS = timedelta(days=30)
@@ -193,8 +192,9 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
 
 
 def pending_purge() -> int:
-    """Delete signups never confirmed within 30 days. Returns how many."""
-    cutoff = timezone.now() - PENDING_TTL
+    """Delete signups never confirmed within RETENTION_PENDING_SUBSCRIBERS_DAYS. Returns how
+    many."""
+    cutoff = timezone.now() - timedelta(days=settings.RETENTION_PENDING_SUBSCRIBERS_DAYS)
     _total, per_model = Subscriber.objects.filter(status=S.PENDING, signup_at__lt=cutoff).delete()
     return per_model.get(Subscriber._meta.label, 0)
 

@@ -152,3 +152,52 @@ class CampaignFactory(DjangoModelFactory):
     body = "Liebe Leserinnen und Leser,\n\n## Aus dem Netzwerk\n\nEs gibt **viel** Neues."
     include_blog = False
     include_events = False
+
+
+# Videos and captions (smartregion/core/videos.py checks their structure, not their pictures) --
+
+
+def _box(kind: bytes, body: bytes) -> bytes:
+    return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+
+def mp4_bytes(brand: bytes = b"isom", compatible: bytes = b"isomiso2mp41", *, moov=True) -> bytes:
+    """A tiny MP4: an ``ftyp`` box, a ``moov`` box with an empty movie header and an ``mdat``."""
+    boxes = [_box(b"ftyp", brand + b"\x00\x00\x02\x00" + compatible)]
+    if moov:
+        boxes.append(_box(b"moov", _box(b"mvhd", bytes(100))))
+    boxes.append(_box(b"mdat", bytes(64)))
+    return b"".join(boxes)
+
+
+def webm_bytes(doctype: bytes = b"webm") -> bytes:
+    """A tiny WebM: the EBML header (DocType ``doctype``) and a Segment of unknown size."""
+    elements = (
+        b"\x42\x86\x81\x01"  # EBMLVersion 1
+        b"\x42\xf7\x81\x01"  # EBMLReadVersion 1
+        b"\x42\xf2\x81\x04"  # EBMLMaxIDLength 4
+        b"\x42\xf3\x81\x08"  # EBMLMaxSizeLength 8
+        + b"\x42\x82"
+        + bytes([0x80 | len(doctype)])
+        + doctype
+        + b"\x42\x87\x81\x04"  # DocTypeVersion 4
+        b"\x42\x85\x81\x02"  # DocTypeReadVersion 2
+    )
+    header = b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(elements)]) + elements
+    segment = b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" + bytes(32)
+    return header + segment
+
+
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nWillkommen bei SMART REGION Emscher-Lippe.\n"
+
+
+def uploaded_video(name: str = "video.mp4", data: bytes | None = None, content_type="video/mp4"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, mp4_bytes() if data is None else data, content_type)
+
+
+def uploaded_captions(name: str = "untertitel.vtt", text: str = VTT):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(), content_type="text/vtt")

@@ -12,4 +12,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self) -> None:
-        from smartregion.core import staff  # noqa: F401  (connects the staff login signal)
+        from django.core.files.storage import default_storage
+
+        from smartregion.core import files, signlanguage, staff  # noqa: F401  (staff: login signal)
+        from smartregion.core.models import SIGN_LANGUAGE_FOLDER
+
+        # The orphan sweep looks after the videos in Gebärdensprache (smartregion/core/files.py).
+        files.register(
+            storage=lambda: default_storage,
+            folder=SIGN_LANGUAGE_FOLDER,
+            names=signlanguage.stored_files,
+        )

@@ -56,6 +56,7 @@ from datetime import timedelta
 from io import BytesIO
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
@@ -665,20 +666,25 @@ def photo_field(*, label, required: bool = True) -> VerifiedImageField:
     )
 
 
-STASH_MAX_AGE_HOURS = 6
 STASH_PREFIX = "pending-uploads/"
 # Bounds of the stash, counted in the shared cache (smartregion.core.ratelimit) per window of
-# STASH_MAX_AGE_HOURS: images per visitor (client_ip), and bytes for all visitors together.
+# stash_max_age(): images per visitor (client_ip), and bytes for all visitors together.
 # Files live up to an hour longer than their window (the hourly purge), so the storage holds at
 # most twice STASH_MAX_TOTAL_BYTES. An image beyond a bound is not kept; the form says so.
 STASH_MAX_PER_VISITOR = 30
 STASH_MAX_TOTAL_BYTES = 1024 * MB
 
 
+def stash_max_age() -> timedelta:
+    """How long a kept upload stays (settings.RETENTION_STASHED_IMAGES_HOURS, shown on the
+    privacy statement); its token is valid as long."""
+    return timedelta(hours=settings.RETENTION_STASHED_IMAGES_HOURS)
+
+
 def stash_image(verified: VerifiedImage, *, visitor: str = "") -> str | None:
     """Keep ``verified`` privately (at most its ``max_decoded_side``); return a signed token
     for a hidden form field, or None when a bound of the stash is reached."""
-    window = STASH_MAX_AGE_HOURS * 60 * 60
+    window = int(stash_max_age().total_seconds())
     if not hit("image-stash-visitor", visitor, limit=STASH_MAX_PER_VISITOR, period_seconds=window):
         return None
     content = original_file(verified, max_side=None, quality=95)
@@ -698,7 +704,7 @@ def stash_image(verified: VerifiedImage, *, visitor: str = "") -> str | None:
 def _stashed(token: str) -> tuple[str, int | None] | None:
     """The file name and the uploaded width behind a token, if it is valid and the file there."""
     try:
-        value = read_token("stashed-image", token, max_age=timedelta(hours=STASH_MAX_AGE_HOURS))
+        value = read_token("stashed-image", token, max_age=stash_max_age())
     except BadToken:
         return None
     name, _sep, width = value.partition("|")
@@ -733,7 +739,7 @@ def purge_stashed_images() -> int:
         _, filenames = storage.listdir(STASH_PREFIX.rstrip("/"))
     except FileNotFoundError:
         return 0
-    cutoff = timezone.now() - timedelta(hours=STASH_MAX_AGE_HOURS)
+    cutoff = timezone.now() - stash_max_age()
     removed = 0
     for filename in filenames:
         name = f"{STASH_PREFIX}{filename}"

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -6,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core.i18n import Translated
+from smartregion.core.images import picture
 from smartregion.core.markup import render_markdown
+from smartregion.core.videos import validate_captions, validate_video, video_name
 
 
 class Municipality(models.Model):
@@ -80,6 +84,119 @@ class Page(models.Model):
     def body_html(self):
         """The body in the active language (see ``body_i18n.lang``), rendered."""
         return render_markdown(self.body_i18n.text)
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class EasyReadPage(models.Model):
+    """A page in Leichte Sprache (/leichte-sprache/<slug>/), written and ordered by the Redaktion.
+
+    The body is Markdown with one sentence per line; each line is shown on a line of its own."""
+
+    slug = models.SlugField(_("Adresse"), max_length=100, unique=True)
+    title = models.CharField(_("Überschrift"), max_length=120)
+    summary = models.CharField(
+        _("Kurz-Beschreibung"),
+        max_length=200,
+        help_text=_("Ein kurzer Satz für die Übersicht."),
+    )
+    body = models.TextField(
+        _("Text (Markdown)"),
+        help_text=_(
+            "Ein Satz pro Zeile. Kurze Sätze mit höchstens 15 Wörtern. "
+            "Schwere Wörter gleich im Text erklären."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_published = models.BooleanField(_("veröffentlicht"), default=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("Seite in Leichter Sprache")
+        verbose_name_plural = _("Seiten in Leichter Sprache")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("easy_read_page", kwargs={"slug": self.slug})
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+SIGN_LANGUAGE_FOLDER = "gebaerdensprache"
+
+
+def sign_language_video_path(instance, filename: str) -> str:
+    """A fresh name whose extension comes from the upload's content (a form's upload, saved
+    with the row); a file that code saves directly keeps the suffix its caller chose."""
+    pending = instance.video
+    if pending and not pending._committed:
+        return video_name(SIGN_LANGUAGE_FOLDER, pending.file)
+    suffix = "webm" if filename.lower().endswith(".webm") else "mp4"
+    return f"{SIGN_LANGUAGE_FOLDER}/{uuid.uuid4().hex}.{suffix}"
+
+
+def sign_language_captions_path(instance, filename: str) -> str:
+    return f"{SIGN_LANGUAGE_FOLDER}/{uuid.uuid4().hex}.vtt"
+
+
+class SignLanguageVideo(models.Model):
+    """A video in Deutscher Gebärdensprache (DGS) on /gebaerdensprache/, uploaded by the
+    Redaktion to the site's own public storage and played by the browser's own player."""
+
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(
+        _("Beschreibung"),
+        max_length=1000,
+        help_text=_("Ein kurzer Text auf Deutsch: Worum geht es im Video?"),
+    )
+    video = models.FileField(
+        _("Video-Datei"),
+        upload_to=sign_language_video_path,
+        validators=[validate_video],
+        max_length=200,
+        help_text=_("MP4 (H.264) oder WebM."),
+    )
+    captions = models.FileField(
+        _("Untertitel (WebVTT)"),
+        upload_to=sign_language_captions_path,
+        validators=[validate_captions],
+        max_length=200,
+        blank=True,
+        help_text=_("Eine Textdatei im Format WebVTT (.vtt) mit deutschen Untertiteln."),
+    )
+    poster_renditions = models.JSONField(default=list, blank=True, editable=False)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_published = models.BooleanField(_("veröffentlicht"), default=False)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("Video in Gebärdensprache")
+        verbose_name_plural = _("Videos in Gebärdensprache")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def content_type(self) -> str:
+        return "video/webm" if self.video.name.endswith(".webm") else "video/mp4"
+
+    @property
+    def poster_url(self) -> str:
+        poster = picture(self.poster_renditions)
+        return poster["src"] if poster else ""
 
 
 class ModerationLog(models.Model):

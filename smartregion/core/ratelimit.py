@@ -68,10 +68,17 @@ def hit(scope: str, key: str, *, limit: int, period_seconds: int, cost: int = 1)
 
     ``cost`` counts the attempt as that many (bytes, say, when ``limit`` is a number of bytes).
 
-    The window is the current multiple of ``period_seconds`` since the epoch. The counter is
+    The window is the current multiple of ``period_seconds`` since the epoch, and at most
+    RATE_LIMIT_MAX_WINDOW_SECONDS long (the privacy statement names that bound). The counter is
     created with ``add`` (atomic, with its expiry) and raised with ``incr`` (Redis INCR, atomic
     and keeping the expiry).
     """
+    if period_seconds > settings.RATE_LIMIT_MAX_WINDOW_SECONDS:
+        # The privacy statement promises no counter lives longer (it shows the setting).
+        raise ValueError(
+            f"rate limit {scope!r}: a window of {period_seconds} s is longer than "
+            f"RATE_LIMIT_MAX_WINDOW_SECONDS ({settings.RATE_LIMIT_MAX_WINDOW_SECONDS} s)"
+        )
     digest = hashlib.sha256(f"{scope}:{key}".lower().encode()).hexdigest()[:32]
     now = time.time()
     window = int(now // period_seconds)

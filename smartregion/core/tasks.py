@@ -19,8 +19,6 @@ logger = logging.getLogger(__name__)
 PRIORITY_MAIL = 50  # queue "mail": confirmations, account mails, single notices
 PRIORITY_BULK = -50  # queue "bulk": newsletter campaign batches
 
-UNDELIVERED_KEPT_DAYS = 30  # reports of undelivered mail (recipient, subject, error)
-
 
 def batch_worker(worker_id: str, *, max_tasks: int | None = None):
     """django-tasks-db's worker over all queues (settings.TASK_QUEUES, highest priority first)
@@ -83,18 +81,24 @@ def deliver_mail(
 
 @task
 def prune_task_results() -> None:
-    """Drop finished task results (of every queue) older than a week, so the queue table stays
-    small and rendered mails are not kept longer than needed; the claims of periodic runs
-    older than a week; and reports of undelivered mail older than UNDELIVERED_KEPT_DAYS."""
+    """Drop finished task results (of every queue) older than RETENTION_TASK_RESULTS_DAYS, so
+    the queue table stays small and rendered mails are not kept longer than needed; the claims
+    of periodic runs older than a week; and reports of undelivered mail older than
+    RETENTION_UNDELIVERED_MAIL_DAYS."""
     from django.core.management import call_command
 
     from smartregion.core.models import PeriodicRun, UndeliveredMail
 
-    call_command("prune_db_task_results", min_age_days=7, queue_name="*", verbosity=0)
+    call_command(
+        "prune_db_task_results",
+        min_age_days=settings.RETENTION_TASK_RESULTS_DAYS,
+        queue_name="*",
+        verbosity=0,
+    )
     now = timezone.now()
     PeriodicRun.objects.filter(claimed_at__lt=now - timedelta(days=7)).delete()
     UndeliveredMail.objects.filter(
-        last_attempt_at__lt=now - timedelta(days=UNDELIVERED_KEPT_DAYS)
+        last_attempt_at__lt=now - timedelta(days=settings.RETENTION_UNDELIVERED_MAIL_DAYS)
     ).delete()
 
 

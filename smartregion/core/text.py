@@ -1,5 +1,7 @@
 """Text helpers shared by all apps."""
 
+import re
+
 from django.utils.text import slugify
 
 _GERMAN = str.maketrans(
@@ -26,3 +28,23 @@ def unique_slug(
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+# Leichte Sprache: short sentences -------------------------------------------------------------
+
+EASY_READ_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a plain text: every line on its own, split after . ! or ?"""
+    found = []
+    for line in text.splitlines():
+        found.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+    return found
+
+
+def long_sentences(text: str, *, max_words: int = EASY_READ_MAX_WORDS) -> list[str]:
+    """The sentences of ``text`` with more than ``max_words`` words (numbers count as words)."""
+    return [s for s in sentences(text) if len(_WORD.findall(s)) > max_words]

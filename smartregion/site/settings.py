@@ -396,6 +396,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
+# Videos in Gebärdensprache, uploaded by the Redaktion in the admin (smartregion/core/videos.py).
+# nginx's client_max_body_size for their admin pages must allow this plus a few MB.
+SIGN_LANGUAGE_VIDEO_MAX_BYTES = env_int("SIGN_LANGUAGE_VIDEO_MAX_MB", 200) * 1024 * 1024
 
 # Mail: Django 6.1 configures mailers with MAILERS; the familiar EMAIL_* variables map into it.
 EMAIL_BACKEND_PATH = os.environ.get(
@@ -452,6 +455,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-src": [CSP.SELF],
@@ -460,8 +464,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-if urlsplit(MEDIA_URL).netloc:  # public files from a CDN: its origin may serve images
+if urlsplit(MEDIA_URL).netloc:  # public files from a CDN: its origin may serve images and videos
     SECURE_CSP["img-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+    SECURE_CSP["media-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -492,6 +497,32 @@ if not DEBUG:
 # Every line: time, level, logger, request id (smartregion/core/logging.py), to stderr.
 LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
 
+# Retention: the time after which the code deletes personal data it no longer needs. The privacy
+# statement (/datenschutz/) shows these very values, so the page and the purges cannot disagree
+# (docs/legal.md). Blog submissions whose address was never confirmed (the confirmation link is
+# valid as long):
+RETENTION_UNCONFIRMED_POSTS_DAYS = env_int("RETENTION_UNCONFIRMED_POSTS_DAYS", 7)
+# Event registrations never confirmed (the confirmation link is valid as long).
+RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS = env_int("RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS", 7)
+# Newsletter sign-ups never confirmed.
+RETENTION_PENDING_SUBSCRIBERS_DAYS = env_int("RETENTION_PENDING_SUBSCRIBERS_DAYS", 30)
+# Finished background tasks: every mail sent stays there, as rendered, for this long.
+RETENTION_TASK_RESULTS_DAYS = env_int("RETENTION_TASK_RESULTS_DAYS", 7)
+# Reports of mail that could not be delivered (recipient, subject, error; admin).
+RETENTION_UNDELIVERED_MAIL_DAYS = env_int("RETENTION_UNDELIVERED_MAIL_DAYS", 30)
+# Images of a form sent back with an error, kept for its second try (smartregion/core/images.py).
+RETENTION_STASHED_IMAGES_HOURS = env_int("RETENTION_STASHED_IMAGES_HOURS", 6)
+# Feedback on accessibility, counted from its answer (open feedback is kept).
+RETENTION_ANSWERED_FEEDBACK_DAYS = env_int("RETENTION_ANSWERED_FEEDBACK_DAYS", 365)
+# Rate-limit counters: no form counts over a longer window (smartregion/core/ratelimit.py refuses
+# one); a counter is deleted a minute after its window. The stash of images counts over its age.
+RATE_LIMIT_MAX_WINDOW_SECONDS = max(24, RETENTION_STASHED_IMAGES_HOURS) * 60 * 60
+# Server logs (nginx's access log, the journal of the portal's services): applied by the
+# configuration `manage.py log_retention_config` renders (deploy/, docs/legal.md).
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7)
+if LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOG_RETENTION_DAYS must be at least 1 (days).")
+
 # /healthz answers 503 when the oldest waiting task has waited longer than this (off when unset:
 # a stuck worker delays mail but should not take the web servers out of a load balancer).
 HEALTHZ_MAX_TASK_AGE_SECONDS = (
@@ -517,6 +548,7 @@ PERIODIC_TASKS = {
     "events.tasks.send_reminders": timedelta(minutes=15),
     "events.tasks.purge_unconfirmed_registrations": timedelta(hours=1),
     "smartregion.search.tasks.refresh_vocabulary": timedelta(minutes=15),
+    "smartregion.site.tasks.purge_answered_feedback": timedelta(days=1),
 }
 # A task RUNNING for longer than this lost its worker (killed, machine gone) and is queued again
 # (smartregion.core.tasks.requeue_stalled_tasks). Far above the longest task: a mail takes

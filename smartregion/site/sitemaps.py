@@ -5,7 +5,7 @@ from blog.sitemaps import PostSitemap
 from events.sitemaps import EventSitemap
 from members.sitemaps import MemberSitemap
 from newsletter.sitemaps import CampaignSitemap
-from smartregion.core.models import Page
+from smartregion.core.models import EasyReadPage, Page
 
 
 class StaticSitemap(Sitemap):
@@ -19,6 +19,8 @@ class StaticSitemap(Sitemap):
             "members:ambassadors",
             "events:list",
             "newsletter:archive",
+            "easy_read",
+            "sign_language",
         ]
 
     def location(self, item):
@@ -36,9 +38,27 @@ class PageSitemap(Sitemap):
         return obj.updated_at
 
 
+class LegalSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return ["legal:impressum", "legal:privacy", "legal:accessibility"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class EasyReadSitemap(PageSitemap):
+    def items(self):
+        return EasyReadPage.objects.published().order_by("position", "slug")
+
+
 sitemaps = {
     "static": StaticSitemap,
     "pages": PageSitemap,
+    "legal": LegalSitemap,
+    "easy_read": EasyReadSitemap,
     "blog": PostSitemap,
     "members": MemberSitemap,
     "events": EventSitemap,

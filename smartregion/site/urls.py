@@ -33,7 +33,12 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),  # /mitglieder/, /mein-bereich/, /siegel/
     path("", include("events.urls")),  # /veranstaltungen/, /mein-bereich/veranstaltungen/
     path("suche/", search_views.results, name="search"),
-    # Staff-editable pages (/ueber-uns/, /impressum/, ...) come last: they take any remaining slug.
+    path("leichte-sprache/", views.easy_read_list, name="easy_read"),
+    path("leichte-sprache/<slug:slug>/", views.easy_read_page, name="easy_read_page"),
+    path("gebaerdensprache/", views.sign_language, name="sign_language"),
+    # Impressum, Datenschutz, Barrierefreiheit and its feedback form (legal:*).
+    path("", include("smartregion.site.legal")),
+    # Staff-editable pages (/ueber-uns/, ...) come last: they take any remaining slug.
     path("<slug:slug>/", views.page, name="page"),
     prefix_default_language=False,
 )

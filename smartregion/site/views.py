@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from smartregion.core.dbrouting import REPLICA, replica_in_use
-from smartregion.core.models import Page
+from smartregion.core.models import EasyReadPage, Page, SignLanguageVideo
 from smartregion.site.homepage import home_sections
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,27 @@ def home(request: HttpRequest) -> HttpResponse:
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Page, slug=slug)
     return render(request, "smartregion/page.html", {"page": obj})
+
+
+@require_GET
+def easy_read_list(request: HttpRequest) -> HttpResponse:
+    """The start page of Leichte Sprache: every published page, in the Redaktion's order."""
+    pages = EasyReadPage.objects.published().only("slug", "title", "summary")
+    return render(request, "smartregion/easy_read_list.html", {"pages": pages})
+
+
+@require_GET
+def easy_read_page(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_object_or_404(EasyReadPage.objects.published(), slug=slug)
+    pages = EasyReadPage.objects.published().only("slug", "title")
+    return render(request, "smartregion/easy_read_page.html", {"page": obj, "pages": pages})
+
+
+@require_GET
+def sign_language(request: HttpRequest) -> HttpResponse:
+    """The videos in Deutscher Gebärdensprache, played from the site's own /media/."""
+    videos = SignLanguageVideo.objects.published()
+    return render(request, "smartregion/sign_language.html", {"videos": videos})
 
 
 def _timed(check) -> dict:

@@ -83,10 +83,13 @@ REFERENCE_DATA = [
     # (migration module, function): the data migrations that seed reference data.
     ("smartregion.core.migrations.0002_seed_taxonomy_and_pages", "seed"),
     ("smartregion.core.migrations.0003_add_redaktion_group", "create_group"),
+    ("smartregion.core.migrations.0012_seed_easy_read_pages", "seed"),
+    ("smartregion.core.migrations.0012_seed_easy_read_pages", "grant"),
     ("blog.migrations.0002_grant_redaktion_blog_permissions", "grant"),
     ("members.migrations.0003_grant_redaktion_members_permissions", "grant"),
     ("events.migrations.0003_grant_redaktion_events_permissions", "grant"),
     ("newsletter.migrations.0002_grant_redaktion_newsletter_permissions", "grant"),
+    ("smartregion.site.migrations.0002_replace_legal_stub_pages", "forwards"),
 ]
 
 

@@ -186,3 +186,24 @@ def test_stash_unstash_and_purge_on_s3(s3_storages):
 
 def test_purge_without_any_stash_on_s3(s3_storages):
     assert purge_stashed_images() == 0
+
+
+@pytest.mark.django_db
+def test_videos_in_gebaerdensprache_go_to_the_media_bucket_with_their_content_types(s3_storages):
+    """nginx proxies /media/ to the bucket and passes the object's Content-Type on: the video
+    and its captions must carry video/* and text/vtt there."""
+    from smartregion.core.models import SignLanguageVideo
+    from tests.factories import VTT, mp4_bytes, webm_bytes
+
+    client = s3_storages.client()
+    for suffix, data, content_type in [
+        ("mp4", mp4_bytes(), "video/mp4"),
+        ("webm", webm_bytes(), "video/webm"),
+    ]:
+        video = SignLanguageVideo(title=suffix, description="Text.")
+        video.video.save(f"video.{suffix}", ContentFile(data), save=False)
+        video.captions.save("untertitel.vtt", ContentFile(VTT.encode()), save=False)
+        video.save()
+        for name, expected in [(video.video.name, content_type), (video.captions.name, "text/vtt")]:
+            assert client.head_object(Bucket=s3_storages.media, Key=name)["ContentType"] == expected
+        assert video.video.url == f"/media/{video.video.name}"

@@ -110,13 +110,13 @@ def pages_searchable(monkeypatch, settings, tmp_path):
 
 @pytest.mark.django_db
 def test_a_registered_kind_is_searched_faceted_and_in_the_vocabulary(client, pages_searchable):
-    html = search(client, q="Impressum")
-    assert hit_titles(html) == ["Impressum"]
+    html = search(client, q="Über uns")
+    assert hit_titles(html) == ["Über uns"]
     assert '<p class="hit__kind">Seite</p>' in html
-    assert "<mark>Impressum</mark>" in html
+    assert "<mark>Über</mark>" in html
     assert 'Seiten <span class="facet__count">(1)' in html
-    assert hit_titles(search(client, q="Impressum", art="seite")) == ["Impressum"]
-    assert hit_titles(search(client, q="Impressum", art="beitrag")) == []
+    assert hit_titles(search(client, q="Über uns", art="seite")) == ["Über uns"]
+    assert hit_titles(search(client, q="Über uns", art="beitrag")) == []
     vocabulary.refresh()
-    assert Word.objects.filter(key="barrierefreiheit").exists()
+    assert Word.objects.filter(key="leitkommune").exists()
     assert Document.objects.filter(kind="page").count() == Page.objects.count()

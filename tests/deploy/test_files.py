@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import get_commands, load_command_class
+from django.urls import reverse
 
 from blog.models import MAX_GALLERY_IMAGES
 from smartregion.core.images import DEFAULT_MAX_BYTES
+from smartregion.core.videos import CAPTIONS_MAX_BYTES
 from smartregion.site import prodstack
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -181,9 +183,40 @@ def test_nginx_lets_the_largest_legitimate_submission_through():
     """A blog post with a cover and the full gallery at the per-file limit, plus the largest
     body of other fields Django accepts, must not be refused by nginx with 413."""
     site = (DEPLOY / "nginx" / "smartregion.conf").read_text()
-    (size,) = re.findall(r"^\s*client_max_body_size\s+(\d+)m;", site, re.MULTILINE)
+    # The server's own limit (indented once); the video admin's location has its own (below).
+    (size,) = re.findall(r"^    client_max_body_size\s+(\d+)m;", site, re.MULTILINE)
     largest = (1 + MAX_GALLERY_IMAGES) * DEFAULT_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert int(size) * 1024 * 1024 >= largest + 1024 * 1024  # and a MB for the multipart framing
+
+
+def test_nginx_lets_the_largest_video_in_gebaerdensprache_through_its_admin_only():
+    """The video admin takes a video at SIGN_LANGUAGE_VIDEO_MAX_BYTES with captions, poster and
+    the other fields; only that location has the larger limit."""
+    site = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    (block,) = re.findall(
+        r"location \^~ /admin/smartregion/signlanguagevideo/ \{(.*?)\n    \}", site, re.S
+    )
+    (size,) = re.findall(r"client_max_body_size\s+(\d+)m;", block)
+    largest = (
+        settings.SIGN_LANGUAGE_VIDEO_MAX_BYTES
+        + CAPTIONS_MAX_BYTES
+        + DEFAULT_MAX_BYTES
+        + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )
+    assert int(size) * 1024 * 1024 >= largest + 1024 * 1024
+    assert "proxy_pass http://smartregion_gunicorn;" in block
+    assert reverse("admin:smartregion_signlanguagevideo_add").startswith(
+        "/admin/smartregion/signlanguagevideo/"
+    )
+    assert len(re.findall(r"client_max_body_size", site)) == 2
+
+
+def test_nginx_sends_captions_as_text_vtt():
+    """mime.types maps .mp4 and .webm; .vtt gets its type in the /media/ location."""
+    site = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    media = re.search(r"    location /media/ \{(.*?)\n    \}\n", site, re.S).group(1)
+    vtt = re.search(r"location ~ \\\.vtt\$ \{(.*?)\n        \}", media, re.S).group(1)
+    assert 'default_type "text/vtt; charset=utf-8";' in vtt and "types { }" in vtt
 
 
 def render_site(template: str, **values) -> str:

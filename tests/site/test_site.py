@@ -53,21 +53,21 @@ def test_templates_need_no_inline_style_or_script(client):
     [
         ("ueber-uns", "Über uns"),
         ("impressum", "Impressum"),
-        ("datenschutz", "Datenschutz"),
+        ("datenschutz", "Datenschutzerklärung"),
         ("barrierefreiheit", "Erklärung zur Barrierefreiheit"),
     ],
 )
-def test_seeded_pages_are_served(client, slug, title):
+def test_seeded_and_legal_pages_are_served(client, slug, title):
     response = client.get(f"/{slug}/")
     assert response.status_code == 200
     assert f"<h1>{title}</h1>" in response.content.decode()
 
 
 def test_staff_edits_to_a_page_show_up(client):
-    page = Page.objects.get(slug="impressum")
+    page = Page.objects.get(slug="ueber-uns")
     page.body = "## Anschrift\n\nMusterstraße 1, 45699 Herten"
     page.save()
-    html = client.get("/impressum/").content.decode()
+    html = client.get("/ueber-uns/").content.decode()
     assert "<h2>Anschrift</h2>" in html
     assert "Musterstraße 1" in html
 
@@ -137,14 +137,14 @@ def test_redaktion_group_exists_with_content_permissions():
 def test_editor_without_superuser_can_edit_pages_in_admin(client, staff_editor):
     assert not staff_editor.is_superuser
     login_staff(client, staff_editor)
-    page = Page.objects.get(slug="impressum")
+    page = Page.objects.get(slug="ueber-uns")
     url = reverse("admin:smartregion_page_change", args=[page.pk])
     assert client.get(url).status_code == 200
     response = client.post(
         url,
         {
-            "slug": "impressum",
-            "title": "Impressum",
+            "slug": "ueber-uns",
+            "title": "Über uns",
             "intro": "Angaben nach § 5 DDG",
             "body": "## Anbieterin\n\nWiN Emscher-Lippe GmbH, **neue Anschrift** in Herten.",
         },
@@ -154,7 +154,7 @@ def test_editor_without_superuser_can_edit_pages_in_admin(client, staff_editor):
     page.refresh_from_db()
     assert page.intro == "Angaben nach § 5 DDG"
     assert "**neue Anschrift** in Herten" in page.body
-    html = client.get("/impressum/").content.decode()
+    html = client.get("/ueber-uns/").content.decode()
     assert '<p class="lead">Angaben nach § 5 DDG</p>' in html
     assert "<strong>neue Anschrift</strong> in Herten" in html
 
