@@ -20,6 +20,19 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German: a request to an /en/ page leaves English active in the
+    thread (LocaleMiddleware activates the URL's language and does not reset it), and reverse()
+    would then give /en/ URLs to the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def taxonomy():
     """Transactional tests start from an empty database: seed the municipalities and topics."""

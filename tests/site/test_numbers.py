@@ -7,19 +7,10 @@ ids in URLs and attributes and years included. Counts shown to people use ``|int
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _german():
-    """reverse() gives the German URLs whatever language an earlier test's request left active
-    in this thread (LocaleMiddleware activates the URL's language and does not reset it)."""
-    with translation.override("de"):
-        yield
 
 
 @pytest.fixture
