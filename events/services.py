@@ -17,6 +17,8 @@ from functools import partial
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -378,6 +380,32 @@ def registrations_purge_unconfirmed(*, now=None) -> int:
         status=R.PENDING, created_at__lt=now - confirm_max_age()
     ).delete()
     return deleted
+
+
+# What stands in place of the address of an anonymised registration: unique per registration (one
+# registration per address and event), and in the .invalid domain that never receives mail.
+ANONYMISED_EMAIL_DOMAIN = "anonymisiert.invalid"
+
+
+def registrations_anonymise_past(*, now=None) -> int:
+    """Erase name, address and organisation of the registrations of events that ended
+    ``RETENTION_PAST_REGISTRATIONS_DAYS`` ago. The rows stay, so the number of participants
+    (and who was confirmed, waitlisted or cancelled) remains countable."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_PAST_REGISTRATIONS_DAYS)
+    return (
+        Registration.objects.filter(event__ends_at__lt=cutoff)
+        .exclude(email__endswith=f"@{ANONYMISED_EMAIL_DOMAIN}")
+        .update(
+            name="",
+            organisation="",
+            email=Concat(
+                Value("anonym-"),
+                Cast("public_id", CharField()),
+                Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
+            ),
+        )
+    )
 
 
 # Moderation -------------------------------------------------------------------------------------
