@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core import images
-from smartregion.core.i18n import Translated, language_field, translated_expression
+from smartregion.core.i18n import EnglishTitleAndTeaser, language_field, translated_expression
 from smartregion.core.markup import RendersMarkdown
 from smartregion.core.storage import get_private_storage
 
@@ -55,7 +55,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.CONFIRMED)
 
 
-class Post(RendersMarkdown, models.Model):
+class Post(RendersMarkdown, EnglishTitleAndTeaser, models.Model):
     markdown_fields = {"body": "body_html"}
 
     class Status(models.TextChoices):
@@ -71,16 +71,6 @@ class Post(RendersMarkdown, models.Model):
     teaser = models.CharField(_("Kurzbeschreibung"), max_length=300)
     body = models.TextField(_("Text (Markdown)"))
     body_html = models.TextField(editable=False, blank=True)
-    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
-    teaser_en = models.CharField(
-        _("Kurzbeschreibung (Englisch)"),
-        max_length=300,
-        blank=True,
-        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
-    )
-
-    title_i18n = Translated("title")
-    teaser_i18n = Translated("teaser")
     organisation_name = models.CharField(_("Organisation"), max_length=200)
     organisation = models.ForeignKey(
         "members.Organisation",

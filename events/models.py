@@ -21,7 +21,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core import images
-from smartregion.core.i18n import Translated, language_field
+from smartregion.core.i18n import EnglishTitleAndTeaser, language_field
 from smartregion.core.markup import markdown_to_text, render_markdown
 from smartregion.core.storage import get_private_storage
 
@@ -106,7 +106,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(EnglishTitleAndTeaser, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         SUBMITTED = "submitted", _("Eingereicht")
@@ -129,16 +129,6 @@ class Event(models.Model):
         max_length=300,
         help_text=_("Höchstens 300 Zeichen. Erscheint in der Übersicht und in Kalendern."),
     )
-    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
-    teaser_en = models.CharField(
-        _("Kurzbeschreibung (Englisch)"),
-        max_length=300,
-        blank=True,
-        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
-    )
-
-    title_i18n = Translated("title")
-    teaser_i18n = Translated("teaser")
     description = models.TextField(_("Beschreibung (Markdown)"))
     description_html = models.TextField(editable=False, blank=True)
 

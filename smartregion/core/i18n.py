@@ -76,6 +76,24 @@ class Translated:
         return LocalizedText(getattr(obj, self.field), settings.LANGUAGE_CODE)
 
 
+class EnglishTitleAndTeaser(models.Model):
+    """The English title and teaser the Redaktion may give a post or an event."""
+
+    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
+    teaser_en = models.CharField(
+        _("Kurzbeschreibung (Englisch)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
+    )
+
+    title_i18n = Translated("title")
+    teaser_i18n = Translated("teaser")
+
+    class Meta:
+        abstract = True
+
+
 def language_field() -> models.CharField:
     """The language a person used on the site; later mails to them are sent in it."""
     return models.CharField(
