@@ -12,7 +12,17 @@ WITH_DB := $(PY) -m smartregion.site.devdb exec --
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install messages run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
+# Translations: every locale/<language>/LC_MESSAGES/*.po of the project (the site's and the apps')
+# is compiled to its .mo beside it whenever the .po is newer. The .mo files are build output, not
+# committed. msgfmt is GNU gettext's (Debian package gettext); --check-format as compilemessages.
+PO_FILES := $(shell find . \( -path ./.venv -o -path ./var -o -path ./.git \) -prune -o -path '*/locale/*/LC_MESSAGES/*.po' -print)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt is needed to compile $<: install GNU gettext (Debian: apt-get install gettext)"; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+.PHONY: help install translations messages run serve prod test test-fast test-browser lint format check-deploy bench db-start db-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,7 +37,9 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
 	@touch $@
 
-install: $(VENV)/.synced ## create the virtualenv and install the locked dependencies
+install: $(VENV)/.synced $(MO_FILES) ## create the virtualenv, install the locked dependencies, compile the translations
+
+translations: $(MO_FILES) ## compile the translations (.po -> .mo) that changed
 
 messages: install ## update the English catalogues (each app's locale/en) from the code, then compile them
 	$(MANAGE) makemessages --locale en --add-location file --ignore '.venv/*' --ignore 'var/*' \

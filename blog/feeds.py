@@ -2,14 +2,17 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
 
 
 class LatestPostsFeed(Feed):
-    title = "Ideenreich durch die Krise – SMART REGION Emscher-Lippe"
-    description = "Neue Beiträge aus dem Blog der SMART REGION Emscher-Lippe."
-    language = "de"
+    """The newest posts; /en/blog/feed/ in English, with the English titles and teasers the
+    Redaktion wrote (the language is the URL's: Feed takes the active one)."""
+
+    title = _("Ideenreich durch die Krise – SMART REGION Emscher-Lippe")
+    description = _("Neue Beiträge aus dem Blog der SMART REGION Emscher-Lippe.")
 
     def link(self):
         return settings.SITE_URL + reverse("blog:list")
@@ -20,10 +23,10 @@ class LatestPostsFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return item.title_i18n.text
 
     def item_description(self, item):
-        return item.teaser
+        return item.teaser_i18n.text
 
     def item_link(self, item):
         return settings.SITE_URL + item.get_absolute_url()

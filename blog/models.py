@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core import images
-from smartregion.core.i18n import Translated
+from smartregion.core.i18n import EnglishTitleAndTeaser, language_field, translated_expression
 from smartregion.core.markup import RendersMarkdown
 from smartregion.core.storage import get_private_storage
 
@@ -33,11 +33,15 @@ class PostQuerySet(models.QuerySet):
         topic_names = Topic.objects.filter(posts=models.OuterRef("pk")).order_by("position", "name")
         return (
             self.select_related("municipality")
-            .annotate(topic_names=ArraySubquery(topic_names.values("name")))
+            .annotate(
+                topic_names=ArraySubquery(topic_names.values(label=translated_expression("name")))
+            )
             .only(
                 "title",
                 "slug",
                 "teaser",
+                "title_en",
+                "teaser_en",
                 "organisation_name",
                 "published_at",
                 "cover_alt",
@@ -51,7 +55,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.CONFIRMED)
 
 
-class Post(RendersMarkdown, models.Model):
+class Post(RendersMarkdown, EnglishTitleAndTeaser, models.Model):
     markdown_fields = {"body": "body_html"}
 
     class Status(models.TextChoices):
@@ -67,16 +71,6 @@ class Post(RendersMarkdown, models.Model):
     teaser = models.CharField(_("Kurzbeschreibung"), max_length=300)
     body = models.TextField(_("Text (Markdown)"))
     body_html = models.TextField(editable=False, blank=True)
-    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
-    teaser_en = models.CharField(
-        _("Kurzbeschreibung (Englisch)"),
-        max_length=300,
-        blank=True,
-        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
-    )
-
-    title_i18n = Translated("title")
-    teaser_i18n = Translated("teaser")
     organisation_name = models.CharField(_("Organisation"), max_length=200)
     organisation = models.ForeignKey(
         "members.Organisation",
@@ -120,6 +114,8 @@ class Post(RendersMarkdown, models.Model):
         verbose_name=_("Konto"),
     )
     consent_at = models.DateTimeField(_("Einwilligung erteilt am"))
+    # The submitter's language: the mails about the post (published, rejected) are sent in it.
+    language = language_field()
 
     status = models.CharField(
         _("Status"), max_length=20, choices=Status, default=Status.SUBMITTED, db_index=True

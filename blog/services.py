@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blog import tasks
 from blog.models import Post, PostImage, Report
 from smartregion.core import files, images, mail, moderation
+from smartregion.core.i18n import current_language
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
 
@@ -57,7 +58,7 @@ def _replace_images(post: Post, *, cover, gallery) -> None:
 def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
     """Create a submission. Unknown submitters confirm their address first; a logged-in user
     whose verified address is the author address goes straight into the moderation queue."""
-    post = Post(status=S.SUBMITTED, consent_at=timezone.now())
+    post = Post(status=S.SUBMITTED, consent_at=timezone.now(), language=current_language())
     _set_fields(post, data)
     post.slug = unique_slug(Post, post.title, max_length=160)
     if getattr(user, "is_authenticated", False):
@@ -75,12 +76,27 @@ def post_submit(*, data: dict, cover, gallery, user=None) -> Post:
         if _has_verified_address(user, post.author_email):
             post_confirm(post=post)
         else:
-            mail.send_mail(
-                "blog/email/confirm",
-                to=post.author_email,
-                context={"post": post, "confirm_path": confirm_path(post)},
-            )
+            _mail_author(post, "blog/email/confirm", paths={"confirm_path": confirm_path})
     return post
+
+
+def _mail_author(post: Post, template: str, *, paths=None, **context) -> None:
+    """A mail to the submitter in the language they submitted in, also when staff act later in
+    the (German) admin. Its links lead to pages in that language: ``paths`` maps context names
+    to functions of the post giving a path, reversed in it (as is the post's own URL).
+
+    None once they deleted their account (a post kept for its member organisation has no author
+    address any more)."""
+    if not post.author_email:
+        return
+    with translation.override(post.language):
+        context |= {name: path(post) for name, path in (paths or {}).items()}
+        mail.send_mail(
+            template,
+            to=post.author_email,
+            context={"post": post, **context},
+            language=post.language,
+        )
 
 
 def _has_verified_address(user, email: str) -> bool:
@@ -123,7 +139,7 @@ def post_confirm(*, post: Post) -> bool:
             note="E-Mail-Adresse bestätigt",
             extra_fields=("confirmed_at",),
         )
-        mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+        _mail_author(post, "blog/email/received")
         _notify_editors(post)
     return True
 
@@ -134,19 +150,13 @@ def _notify_editors(post: Post, *, report: Report | None = None) -> None:
         mail.send_mail(
             "blog/email/editors_waiting",
             to=recipients,
+            language=settings.LANGUAGE_CODE,  # the Redaktion reads German
             context={
                 "post": post,
                 "report": report,
                 "admin_path": reverse("admin:blog_post_change", args=[post.pk]),
             },
         )
-
-
-def _mail_author(post: Post, template: str, context: dict) -> None:
-    """A mail to the person who submitted the post; none once they deleted their account (a
-    post kept for its member organisation has no author address any more)."""
-    if post.author_email:
-        mail.send_mail(template, to=post.author_email, context=context)
 
 
 def post_publish(*, post: Post, actor) -> None:
@@ -161,7 +171,7 @@ def post_publish(*, post: Post, actor) -> None:
         extra_fields=("published_at", "rejection_reason"),
     )
     transaction.on_commit(partial(tasks.render_post_images.enqueue, post.pk))
-    _mail_author(post, "blog/email/published", {"post": post})
+    _mail_author(post, "blog/email/published")
 
 
 def post_reject(*, post: Post, actor, reason: str) -> None:
@@ -176,11 +186,7 @@ def post_reject(*, post: Post, actor, reason: str) -> None:
             extra_fields=("rejection_reason",),
         )
         remove_public_images(post)
-        _mail_author(
-            post,
-            "blog/email/rejected",
-            {"post": post, "reason": reason, "revise_path": revise_path(post)},
-        )
+        _mail_author(post, "blog/email/rejected", paths={"revise_path": revise_path}, reason=reason)
 
 
 def post_withdraw(*, post: Post, actor, note: str = "") -> None:
@@ -202,7 +208,7 @@ def post_revise(*, post: Post, data: dict, cover, gallery) -> bool:
         post.save()
         post.topics.set(data["topics"])
         moderation.transition(post, S.CONFIRMED, allowed_from={S.REJECTED}, note="Überarbeitet")
-        mail.send_mail("blog/email/received", to=post.author_email, context={"post": post})
+        _mail_author(post, "blog/email/received")
         _notify_editors(post)
     return True
 

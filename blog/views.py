@@ -92,7 +92,8 @@ def _render_list(request: HttpRequest) -> dict:
     title = " · ".join(
         [_("Blog „Ideenreich durch die Krise“")]
         + ([f"„{found.text[:60]}“"] if found else [])
-        + [f.name for f in (topic, municipality) if f]
+        + ([topic.name_i18n.text] if topic else [])
+        + ([municipality.name] if municipality else [])
     )
     html = render_to_string("blog/post_list.html#listing", context, request=request)
     return {"title": title, "html": html}
@@ -165,8 +166,8 @@ def _json_ld(post: Post) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title,
-        "description": post.teaser,
+        "headline": post.title_i18n.text,
+        "description": post.teaser_i18n.text,
         "url": settings.SITE_URL + post.get_absolute_url(),
         "datePublished": post.published_at.isoformat() if post.published_at else None,
         "dateModified": post.updated_at.isoformat(),

@@ -5,6 +5,10 @@ across daylight-saving changes; calendar apps show them in the reader's zone. ``
 when an event is created; ``SEQUENCE`` rises with every change a calendar shows (see
 ``events.models.CALENDAR_FIELDS``); ``DTSTAMP`` is the time the file was made (METHOD:PUBLISH).
 The online access link never goes into a calendar file: files get forwarded and subscribed to.
+Texts are in the active language (the URL's, or the registered person's for a mail's file):
+SUMMARY and DESCRIPTION take the English title and teaser where the Redaktion wrote them, the
+description itself stays German. UID and SEQUENCE are the same in every language, so a calendar
+never holds one event twice.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def _description(event: Event, url: str) -> str:
         parts.append(_("Diese Veranstaltung ist abgesagt."))
         if event.cancellation_note:
             parts.append(event.cancellation_note)
-    parts.append(event.teaser)
+    parts.append(event.teaser_i18n.text)
     if event.plain_description:
         parts.append(event.plain_description)
     if event.organiser_id:
@@ -68,9 +72,9 @@ def vevent(event: Event, *, stamp=None) -> VEvent:
     component.add("sequence", event.sequence)
     component.add("dtstart", _utc(event.starts_at))
     component.add("dtend", _utc(event.ends_at))
-    summary = event.title
+    summary = event.title_i18n.text
     if event.is_cancelled:
-        summary = _("Abgesagt: %(title)s") % {"title": event.title}
+        summary = _("Abgesagt: %(title)s") % {"title": summary}
     component.add("summary", summary)
     component.add("description", _description(event, url))
     component.add("location", event.location_text)

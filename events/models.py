@@ -17,11 +17,11 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core import images
-from smartregion.core.i18n import Translated
+from smartregion.core.i18n import EnglishTitleAndTeaser, language_field
 from smartregion.core.markup import markdown_to_text, render_markdown
 from smartregion.core.storage import get_private_storage
 
@@ -29,6 +29,8 @@ from smartregion.core.storage import get_private_storage
 CALENDAR_FIELDS = (
     "title",
     "teaser",
+    "title_en",
+    "teaser_en",
     "description",
     "starts_at",
     "ends_at",
@@ -85,6 +87,8 @@ class EventQuerySet(models.QuerySet):
                 "title",
                 "slug",
                 "teaser",
+                "title_en",
+                "teaser_en",
                 "starts_at",
                 "ends_at",
                 "format",
@@ -102,7 +106,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(EnglishTitleAndTeaser, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         SUBMITTED = "submitted", _("Eingereicht")
@@ -125,16 +129,6 @@ class Event(models.Model):
         max_length=300,
         help_text=_("Höchstens 300 Zeichen. Erscheint in der Übersicht und in Kalendern."),
     )
-    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
-    teaser_en = models.CharField(
-        _("Kurzbeschreibung (Englisch)"),
-        max_length=300,
-        blank=True,
-        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
-    )
-
-    title_i18n = Translated("title")
-    teaser_i18n = Translated("teaser")
     description = models.TextField(_("Beschreibung (Markdown)"))
     description_html = models.TextField(editable=False, blank=True)
 
@@ -206,6 +200,8 @@ class Event(models.Model):
         related_name="proposed_events",
         verbose_name=_("vorgeschlagen von"),
     )
+    # The proposer's language: the Redaktion's answer (published, rejected) is sent in it.
+    proposer_language = language_field()
     sequence = models.PositiveIntegerField(
         _("Kalender-Version (SEQUENCE)"), default=0, editable=False
     )
@@ -360,7 +356,7 @@ class Event(models.Model):
     def when(self) -> str:
         """„Sonntag, 25. Oktober 2026, 02:00 – 04:00 Uhr“, or both dates for multi-day events."""
         start, end = self.starts_local, self.ends_local
-        day = "l, j. F Y"
+        day = pgettext("date format", "l, j. F Y")
         if start.date() == end.date():
             return gettext("%(day)s, %(start)s – %(end)s Uhr") % {
                 "day": dateformat.format(start, day),
@@ -478,6 +474,8 @@ class Registration(models.Model):
     email = models.EmailField(_("E-Mail-Adresse"))
     organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
     consent_at = models.DateTimeField(_("Einwilligung erteilt am"))
+    # The language the person registered in: every mail about the registration is sent in it.
+    language = language_field()
 
     status = models.CharField(
         _("Status"), max_length=12, choices=Status, default=Status.PENDING, db_index=True

@@ -16,6 +16,7 @@ def public_events():
         .select_related("municipality")
         .only(
             "title",
+            "title_en",
             "slug",
             "starts_at",
             "ends_at",

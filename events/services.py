@@ -17,12 +17,15 @@ from functools import partial
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import ical, tasks
 from events.models import Event, Registration
 from smartregion.core import files, images, mail, moderation
+from smartregion.core.i18n import current_language
 from smartregion.core.mail import Attachment
 from smartregion.core.signing import make_token
 from smartregion.core.text import unique_slug
@@ -88,6 +91,7 @@ def registration_create(
                     email=email,
                     organisation=organisation.strip(),
                     consent_at=timezone.now(),
+                    language=current_language(),
                 )
         except IntegrityError as error:  # the same address, a moment earlier
             raise RegistrationError("duplicate") from error
@@ -303,17 +307,27 @@ def _mail(
     *,
     confirm=False,
     cancel=True,
-    attachments=None,
+    ics=False,
     **extra,
 ):
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "confirm_path": confirm_path(registration) if confirm else "",
-        "cancel_path": cancel_path(registration) if cancel else "",
-        **extra,
-    }
-    mail.send_mail(template, to=registration.email, context=context, attachments=attachments)
+    """A mail to a registered person, in the language they registered in (also when the worker
+    or staff send it later): its links, the .ics attached (``ics``) and the texts."""
+    event = registration.event
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "event": event,
+            "confirm_path": confirm_path(registration) if confirm else "",
+            "cancel_path": cancel_path(registration) if cancel else "",
+            **extra,
+        }
+        mail.send_mail(
+            template,
+            to=registration.email,
+            context=context,
+            attachments=[_ics_attachment(event)] if ics else None,
+            language=registration.language,
+        )
 
 
 def _ics_attachment(event: Event) -> Attachment:
@@ -324,12 +338,7 @@ def _mail_confirmed(registration: Registration, *, template: str) -> None:
     """Confirmed (or moved up): the .ics attached, and for online events the access link.
     The access link goes into no other mail and onto no page."""
     event = registration.event
-    _mail(
-        registration,
-        template,
-        access_url=event.online_url if event.is_online else "",
-        attachments=[_ics_attachment(event)],
-    )
+    _mail(registration, template, access_url=event.online_url if event.is_online else "", ics=True)
 
 
 def registrations_send_reminders(*, now=None) -> int:
@@ -373,6 +382,32 @@ def registrations_purge_unconfirmed(*, now=None) -> int:
     return deleted
 
 
+# What stands in place of the address of an anonymised registration: unique per registration (one
+# registration per address and event), and in the .invalid domain that never receives mail.
+ANONYMISED_EMAIL_DOMAIN = "anonymisiert.invalid"
+
+
+def registrations_anonymise_past(*, now=None) -> int:
+    """Erase name, address and organisation of the registrations of events that ended
+    ``RETENTION_PAST_REGISTRATIONS_DAYS`` ago. The rows stay, so the number of participants
+    (and who was confirmed, waitlisted or cancelled) remains countable."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_PAST_REGISTRATIONS_DAYS)
+    return (
+        Registration.objects.filter(event__ends_at__lt=cutoff)
+        .exclude(email__endswith=f"@{ANONYMISED_EMAIL_DOMAIN}")
+        .update(
+            name="",
+            organisation="",
+            email=Concat(
+                Value("anonym-"),
+                Cast("public_id", CharField()),
+                Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
+            ),
+        )
+    )
+
+
 # Moderation -------------------------------------------------------------------------------------
 
 
@@ -392,6 +427,7 @@ def event_propose(*, event: Event, topics, user, image=None) -> Event:
     for the Redaktion, which is mailed."""
     event.status = E.SUBMITTED
     event.proposed_by = user
+    event.proposer_language = current_language()
     event.slug = event_slug(event.title)
     with files.atomic():  # a rollback takes the image file back
         event.save()
@@ -400,20 +436,30 @@ def event_propose(*, event: Event, topics, user, image=None) -> Event:
             event_set_image(event=event, verified=image)
         moderation.transition(event, E.SUBMITTED, actor=user, note="Vorschlag eines Mitglieds")
         if user and user.email:
-            mail.send_mail(
-                "events/email/proposal_received", to=user.email, context={"event": event}
-            )
+            _mail_proposer(event, "events/email/proposal_received")
         recipients = moderation.editor_emails()
         if recipients:
             mail.send_mail(
                 "events/email/proposal_waiting",
                 to=recipients,
+                language=settings.LANGUAGE_CODE,  # the Redaktion reads German
                 context={
                     "event": event,
                     "admin_path": reverse("admin:events_event_change", args=[event.pk]),
                 },
             )
     return event
+
+
+def _mail_proposer(event: Event, template: str, **context) -> None:
+    """A mail to the member who proposed ``event``, in the language they proposed it in (the
+    Redaktion answers later, from the German admin)."""
+    mail.send_mail(
+        template,
+        to=event.proposed_by.email,
+        context={"event": event, **context},
+        language=event.proposer_language,
+    )
 
 
 def event_publish(*, event: Event, actor) -> None:
@@ -427,11 +473,7 @@ def event_publish(*, event: Event, actor) -> None:
     )
     transaction.on_commit(partial(tasks.render_event_image.enqueue, event.pk))
     if event.proposed_by_id and event.proposed_by.email:
-        mail.send_mail(
-            "events/email/proposal_published",
-            to=event.proposed_by.email,
-            context={"event": event},
-        )
+        _mail_proposer(event, "events/email/proposal_published")
 
 
 def event_reject(*, event: Event, actor, reason: str) -> None:
@@ -445,11 +487,7 @@ def event_reject(*, event: Event, actor, reason: str) -> None:
         extra_fields=("rejection_reason",),
     )
     if event.proposed_by_id and event.proposed_by.email:
-        mail.send_mail(
-            "events/email/proposal_rejected",
-            to=event.proposed_by.email,
-            context={"event": event, "reason": reason},
-        )
+        _mail_proposer(event, "events/email/proposal_rejected", reason=reason)
 
 
 def event_cancel(*, event: Event, actor, note: str = "") -> int:
@@ -468,13 +506,12 @@ def event_cancel(*, event: Event, actor, note: str = "") -> int:
     count = 0
     for registration in registrations:
         registration.event = event
-        attachments = [_ics_attachment(event)] if registration.status == R.CONFIRMED else None
         _mail(
             registration,
             "events/email/event_cancelled",
             cancel=False,
             note=note,
-            attachments=attachments,
+            ics=registration.status == R.CONFIRMED,
         )
         count += 1
     return count

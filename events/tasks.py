@@ -25,3 +25,11 @@ def purge_unconfirmed_registrations() -> int:
     from events.services import registrations_purge_unconfirmed
 
     return registrations_purge_unconfirmed()
+
+
+@task
+def anonymise_past_registrations() -> int:
+    """Periodic: the people registered for an event are erased some time after it ended."""
+    from events.services import registrations_anonymise_past
+
+    return registrations_anonymise_past()

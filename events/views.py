@@ -130,8 +130,8 @@ def _json_ld(event: Event, *, organiser_url: str | None) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.title,
-        "description": event.teaser,
+        "name": event.title_i18n.text,
+        "description": event.teaser_i18n.text,
         "url": url,
         "startDate": timezone.localtime(event.starts_at).isoformat(),
         "endDate": timezone.localtime(event.ends_at).isoformat(),

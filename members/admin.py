@@ -41,6 +41,15 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    # Deleting a person here (staff accounts, or on a request by letter) erases as the person's
+    # own deletion does: also what was sent from their addresses, their mails and log entries.
+    def delete_model(self, request, obj):
+        services.account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_delete(user=user)
+
 
 # Applications ------------------------------------------------------------------------------------
 

@@ -9,17 +9,6 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _german():
-    """Every test starts in German, as the worker does. LocaleMiddleware activates a request's
-    language and never switches back, so a request to /en/ would leave the test's thread English."""
-    from django.utils import translation
-
-    translation.activate("de")
-    yield
-    translation.activate("de")
-
-
-@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the shared cache (Redis at TEST_REDIS_URL, flushed whole):
     every test starts with none, also after an interrupted run."""
@@ -29,6 +18,19 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German: a request to an /en/ page leaves English active in the
+    thread (LocaleMiddleware activates the URL's language and does not reset it), and reverse()
+    would then give /en/ URLs to the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

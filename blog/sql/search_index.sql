@@ -3,6 +3,9 @@
 -- the same transaction as every write to blog_post and blog_post_topics. Published posts have a
 -- row (visible from their publication time); all others have none. Weights: title A, teaser B,
 -- body C, organisation D. blog/searchable.py names the functions for the search.
+-- search_sync_posts(), search_post_changed() and search_post_words() as defined here are
+-- replaced by blog/sql/search_index_en.sql (with the English title and teaser) once the
+-- English columns exist; change them there.
 
 -- (Re)index the given posts: published ones get a row, all others lose theirs.
 CREATE OR REPLACE FUNCTION search_sync_posts(ids bigint[]) RETURNS void

@@ -4,6 +4,9 @@
 -- cancelled events have a row (cancelled ones are marked „abgesagt“ in the results); drafts,
 -- submitted and rejected proposals have none. Weights: title A, teaser B, description C, venue,
 -- address and organiser D. events/searchable.py names the functions for the search.
+-- search_sync_events(), search_event_changed() and search_event_words() as defined here are
+-- replaced by events/sql/search_index_en.sql (with the English title and teaser) once the
+-- English columns exist; change them there.
 
 CREATE OR REPLACE FUNCTION search_sync_events(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$

@@ -9,6 +9,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
@@ -75,6 +76,24 @@ class Translated:
         return LocalizedText(getattr(obj, self.field), settings.LANGUAGE_CODE)
 
 
+class EnglishTitleAndTeaser(models.Model):
+    """The English title and teaser the Redaktion may give a post or an event."""
+
+    title_en = models.CharField(_("Titel (Englisch)"), max_length=150, blank=True)
+    teaser_en = models.CharField(
+        _("Kurzbeschreibung (Englisch)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leer lassen: Auf den englischen Seiten erscheint der deutsche Text."),
+    )
+
+    title_i18n = Translated("title")
+    teaser_i18n = Translated("teaser")
+
+    class Meta:
+        abstract = True
+
+
 def language_field() -> models.CharField:
     """The language a person used on the site; later mails to them are sent in it."""
     return models.CharField(
@@ -110,3 +129,16 @@ def alternates(request) -> list[dict]:
             }
         )
     return links
+
+
+def translated_expression(field: str):
+    """A query expression for ``field`` in the active language, as ``Translated`` gives it in
+    Python: the translation (``title_en``) where one was written, else the German field."""
+    language = current_language()
+    if language == settings.LANGUAGE_CODE:
+        return models.F(field)
+    return Coalesce(
+        NullIf(models.F(f"{field}_{language}"), models.Value("")),
+        models.F(field),
+        output_field=models.TextField(),
+    )

@@ -10,6 +10,10 @@
    lower bounds and shown with "+".
 3. Only the rows of the page shown are loaded, through each kind's public queryset (so a stale
    index row could never show something that is not public), with highlighted excerpts.
+
+The index holds the German texts and the English titles and teasers the Redaktion wrote
+(``title_en``), so one search serves both languages. On English pages a hit shows the English
+title and teaser where there is one; German text there is marked ``lang="de"``.
 """
 
 from __future__ import annotations
@@ -18,17 +22,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
+from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from smartregion.core import searchable
+from smartregion.core.i18n import current_language, translated_expression
 from smartregion.search.models import CONFIG
 from smartregion.search.query import Query
 
@@ -82,7 +90,7 @@ def candidates(
     params = [
         WEIGHTS,
         NORMALIZATION,
-        query.text,
+        query.searched,
         query.variant,
         kinds,
         municipality_id,
@@ -172,13 +180,55 @@ def _headline(expression, query: Query, *, whole: bool = False) -> SearchHeadlin
     )
 
 
+def _in_language(html: SafeString, language: str) -> SafeString:
+    """``html`` marked with its language where that is not the page's (a German fallback on an
+    English page), so screen readers speak it right."""
+    if not html or language == current_language():
+        return html
+    return format_html('<span lang="{}">{}</span>', language, html)
+
+
 def _html_text(field_name: str) -> Func:
     return Func(F(field_name), function="search_plain", output_field=TextField())
 
 
-def _excerpt_text(kind: searchable.Kind):
+def _translation(model, field_name: str) -> str | None:
+    """The name of the field holding ``field_name`` in the active language (``title_en``), None
+    on German pages and for fields nobody translates."""
+    language = current_language()
+    if language == settings.LANGUAGE_CODE:
+        return None
+    try:
+        return model._meta.get_field(f"{field_name}_{language}").name
+    except FieldDoesNotExist:
+        return None
+
+
+def _text(model, field_name: str):
+    """The field's text in the active language: the translation where one was written."""
+    if _translation(model, field_name) is None:
+        return F(field_name)
+    return translated_expression(field_name)
+
+
+def _language(model, field_names) -> Case | Value:
+    """The active language where one of the fields has a translation, else German."""
+    translated = [name for name in map(partial(_translation, model), field_names) if name]
+    if not translated:
+        return Value(settings.LANGUAGE_CODE, output_field=CharField())
+    condition = Q()
+    for name in translated:
+        condition |= ~Q(**{name: ""})
+    return Case(
+        When(condition, then=Value(current_language())),
+        default=Value(settings.LANGUAGE_CODE),
+        output_field=CharField(),
+    )
+
+
+def _excerpt_text(kind: searchable.Kind, model):
     """The kind's excerpt fields as one text: the plain ones, then the HTML one as plain text."""
-    parts = [F(name) for name in kind.excerpt]
+    parts = [_text(model, name) for name in kind.excerpt]
     if kind.excerpt_html:
         parts.append(_html_text(kind.excerpt_html))
     if len(parts) == 1:
@@ -192,13 +242,13 @@ def _excerpt_text(kind: searchable.Kind):
 def load(kind: searchable.Kind, ids: list[int], query: Query) -> dict[int, object]:
     """The public objects of ``kind`` among ``ids`` with their title and excerpt marked, through
     the app's own public queryset."""
-    objects = (
-        kind.public()
-        .filter(pk__in=ids)
-        .annotate(
-            title_marked=_headline(F(kind.title), query, whole=True),
-            excerpt_marked=_headline(_excerpt_text(kind), query),
-        )
+    queryset = kind.public()
+    model = queryset.model
+    objects = queryset.filter(pk__in=ids).annotate(
+        title_marked=_headline(_text(model, kind.title), query, whole=True),
+        excerpt_marked=_headline(_excerpt_text(kind, model), query),
+        title_lang=_language(model, [kind.title]),
+        excerpt_lang=_language(model, kind.excerpt),
     )
     return {obj.pk: obj for obj in objects}
 
@@ -218,8 +268,8 @@ def attach_objects(hits: list[Hit], query: Query) -> list[Hit]:
         obj = objects.get(hit.kind, {}).get(hit.object_id)
         if obj is None:
             continue
-        obj.title_html = highlighted(obj.title_marked)
-        obj.excerpt = highlighted(obj.excerpt_marked)
+        obj.title_html = _in_language(highlighted(obj.title_marked), obj.title_lang)
+        obj.excerpt = _in_language(highlighted(obj.excerpt_marked), obj.excerpt_lang)
         hit.obj = obj
         hit.template = registered[hit.kind].template
         shown.append(hit)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQueryField
 from django.db.models import Func, Value
 
+from smartregion.core.i18n import current_language
+
 MAX_LENGTH = 200
 
 _DIGRAPHS = {"ae": "ä", "oe": "ö", "ue": "ü", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü", "AE": "Ä", "OE": "Ö"}
@@ -60,6 +62,25 @@ def spelling_variant(text: str) -> str | None:
     return variant if changed else None
 
 
+# English words nobody searches for. The index is German-configured, where these are no stop
+# words: "city of the future" would ask for "of" and "the" and find nothing. Typed on the English
+# pages, they are left out (not in quoted phrases, where they are part of the words' order).
+ENGLISH_STOP_WORDS = frozenset(
+    "a about an and are as at be by can do does for from how i in into is it its my of on our "
+    "that the their this to was we what when where which who why with you your".split()
+)
+
+
+def without_english_stop_words(text: str) -> str:
+    """``text`` without bare English stop words; unchanged if nothing else would be left."""
+    kept = [
+        match.group(0)
+        for match in _TERM.finditer(text)
+        if match.group(1) or match.group(2).lower() not in ENGLISH_STOP_WORDS
+    ]
+    return " ".join(kept) if kept else text
+
+
 def words(text: str) -> list[str]:
     """The searched words (not the excluded ones, not OR), for „Meinten Sie …?“."""
     found = []
@@ -77,12 +98,19 @@ class Query:
     text: str
 
     @property
+    def searched(self) -> str:
+        """The text given to PostgreSQL: on English pages without English stop words."""
+        if current_language() == "en":
+            return without_english_stop_words(self.text)
+        return self.text
+
+    @property
     def variant(self) -> str | None:
-        return spelling_variant(self.text)
+        return spelling_variant(self.searched)
 
     def expression(self) -> Func:
         return Func(
-            Value(self.text),
+            Value(self.searched),
             Value(self.variant),
             function="search_query",
             output_field=SearchQueryField(),

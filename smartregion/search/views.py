@@ -22,7 +22,7 @@ EXAMPLES = [
 def has_terms(query: Query) -> bool:
     """Whether anything is left to search for (not only stop words, signs or emoji)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT numnode(search_query(%s, %s)) > 0", [query.text, query.variant])
+        cursor.execute("SELECT numnode(search_query(%s, %s)) > 0", [query.searched, query.variant])
         return cursor.fetchone()[0]
 
 

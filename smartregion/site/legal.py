@@ -29,6 +29,7 @@ FEEDBACK_LIMIT_PER_IP = Limit(attempts=5, seconds=60 * 60)
 PURGE_TASKS = (
     "blog.tasks.purge_unconfirmed_posts",
     "events.tasks.purge_unconfirmed_registrations",
+    "events.tasks.anonymise_past_registrations",
     "newsletter.tasks.purge_pending",
     "smartregion.core.tasks.prune_task_results",
     "smartregion.core.tasks.purge_stashed_images",
@@ -44,6 +45,7 @@ def retention() -> dict:
     return {
         "unconfirmed_posts_days": settings.RETENTION_UNCONFIRMED_POSTS_DAYS,
         "unconfirmed_registrations_days": settings.RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS,
+        "past_registrations_days": settings.RETENTION_PAST_REGISTRATIONS_DAYS,
         "pending_subscribers_days": settings.RETENTION_PENDING_SUBSCRIBERS_DAYS,
         "task_results_days": settings.RETENTION_TASK_RESULTS_DAYS,
         "undelivered_mail_days": settings.RETENTION_UNDELIVERED_MAIL_DAYS,

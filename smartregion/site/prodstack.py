@@ -4,7 +4,7 @@ It runs what the deployment files in ``deploy/`` describe, with DEBUG off:
 
 * the project's own PostgreSQL (``smartregion/site/devdb.py``) in its own cluster folder, so it can
   be stopped without touching the development/test cluster in ``var/pg``;
-* ``migrate`` and ``collectstatic`` as an upgrade does;
+* ``migrate``, ``collectstatic`` and ``compilemessages`` as an upgrade does;
 * a self-signed certificate (openssl) for localhost and 127.0.0.1;
 * Debian's nginx with ``deploy/nginx/smartregion.conf``, rendered: only the host name, ports,
   certificate paths, ``MEDIA_ROOT`` and gunicorn's address are replaced (``NGINX_REPLACEMENTS``);
@@ -51,6 +51,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 NGINX_TEMPLATE = BASE_DIR / "deploy" / "nginx" / "smartregion.conf"
 NGINX_MEDIA_S3 = BASE_DIR / "deploy" / "nginx" / "media-s3.conf"
 GUNICORN_CONF = BASE_DIR / "deploy" / "gunicorn.conf.py"
+# The project's translations compiled in place (.mo beside each .po), as docs/operations.md's
+# upgrade does; the virtualenv and var/ hold no catalogue of the project's.
+COMPILEMESSAGES = ["compilemessages", "--ignore=.venv", "--ignore=var"]
 WORKER_COMMAND = ["db_worker", "--queue-name", "mail,default,bulk", "--interval", "1"]
 
 # Variables of the caller's environment that must not leak into the stack (pytest sets the first).
@@ -533,9 +536,10 @@ class Stack:
         say(f"PostgreSQL in {c.pg_dir}")
         self.start_database()
         self.make_certificate()
-        say("migrate, collectstatic")
+        say("migrate, collectstatic, compilemessages")
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
+        self.manage(*COMPILEMESSAGES)
         self.write_nginx_config()
         test = subprocess.run(self.nginx_command("-t"), capture_output=True, text=True)
         if test.returncode != 0:

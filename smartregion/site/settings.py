@@ -506,6 +506,9 @@ LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
 RETENTION_UNCONFIRMED_POSTS_DAYS = env_int("RETENTION_UNCONFIRMED_POSTS_DAYS", 7)
 # Event registrations never confirmed (the confirmation link is valid as long).
 RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS = env_int("RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS", 7)
+# Registrations of an event that ended this long ago lose name, address and organisation (the
+# count of participants stays).
+RETENTION_PAST_REGISTRATIONS_DAYS = env_int("RETENTION_PAST_REGISTRATIONS_DAYS", 90)
 # Newsletter sign-ups never confirmed.
 RETENTION_PENDING_SUBSCRIBERS_DAYS = env_int("RETENTION_PENDING_SUBSCRIBERS_DAYS", 30)
 # Finished background tasks: every mail sent stays there, as rendered, for this long.
@@ -549,6 +552,7 @@ PERIODIC_TASKS = {
     "newsletter.tasks.process_bounces": timedelta(minutes=15),
     "events.tasks.send_reminders": timedelta(minutes=15),
     "events.tasks.purge_unconfirmed_registrations": timedelta(hours=1),
+    "events.tasks.anonymise_past_registrations": timedelta(hours=1),
     "smartregion.search.tasks.refresh_vocabulary": timedelta(minutes=15),
     "smartregion.site.tasks.purge_answered_feedback": timedelta(days=1),
 }

@@ -115,6 +115,15 @@ def test_unknown_address_shows_the_sites_own_german_404_page(stack, visitor):
     assert "URLconf" not in response.text  # not Django's debug page
 
 
+def test_account_pages_say_sie_with_the_compiled_german_catalogue(stack, visitor):
+    """The stack compiles the project's catalogues as an upgrade does (compilemessages): allauth's
+    login page says „Sie“, not „Du hast noch kein Konto bei uns?“."""
+    response = visitor("127.0.0.33").get("/konto/login/")
+    assert response.status_code == 200
+    assert "Sie haben noch kein Konto?" in response.text
+    assert "Du hast" not in response.text
+
+
 def test_cookies_are_secure_and_the_session_cookie_is_http_only(stack, visitor, fresh_limits):
     create_member(stack, "cookies@example.org", "a-good-passphrase-42")
     person = visitor("127.0.0.32")

@@ -151,3 +151,40 @@ def test_signup_and_reset_mails_go_through_the_mail_queue_to_the_smtp_server(
         assert message.get_content_type() == "multipart/alternative"
         assert BRAND in message.get_body(preferencelist=("html",)).get_content()
     assert "Passwort" in received["anna@example.org"]["Subject"]
+
+
+GREETING_AND_SIGNATURE = {
+    "de": ("Guten Tag,\n", "Ihre Redaktion der SMART REGION Emscher-Lippe\n"),
+    "en": ("Hello,\n", "The SMART REGION Emscher-Lippe editorial team\n"),
+}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize(
+    "prefix",
+    ["account/email/password_changed", "account/email/email_changed", "mfa/email/totp_activated"],
+)
+def test_allauth_mails_name_the_site_not_the_domain(
+    rf, django_capture_on_commit_callbacks, prefix, language
+):
+    """allauth's own templates greet with „Hallo von <domain>!“ (its current_site is the
+    request's host without django.contrib.sites): the site's base_message.txt greets in the
+    portal's voice and signs with the site's name, in the visitor's language."""
+    from allauth.core import context
+    from django.utils import translation
+
+    request = rf.get("/", HTTP_HOST="andere-domain.example", HTTP_USER_AGENT="Firefox")
+    values = {"ip": "192.0.2.1", "user_agent": "Firefox", "timestamp": "jetzt"}
+    values |= {"from_email": "alt@example.org", "to_email": "anna@example.org"}
+    with (
+        translation.override(language),
+        context.request_context(request),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        get_adapter(request).send_mail(prefix, "anna@example.org", values)
+    [message] = mail.outbox
+    greeting, signature = GREETING_AND_SIGNATURE[language]
+    assert message.body.startswith(greeting) and signature in message.body
+    assert "Hallo von" not in message.body and "Hello from" not in message.body
+    assert "andere-domain.example" not in message.body
+    assert signature.strip() in html_of(message)

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.models import Session
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
@@ -509,6 +510,25 @@ def test_a_deleted_account_leaves_no_personal_data_in_any_table(
     assert (moved_up.status, moved_up.place) == ("confirmed", 1)
     assert leftovers([OTHER_TEXT.lower()], except_tasks=())
     assert Event.objects.filter(pk=person_everywhere["event"].pk).exists()
+
+
+def test_deleting_a_person_in_the_admin_erases_as_their_own_deletion_does(
+    admin_client, person_everywhere, django_capture_on_commit_callbacks
+):
+    user = person_everywhere["user"]
+    url = reverse("admin:members_user_delete", args=[user.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    goodbye = [
+        result
+        for result in DBTaskResult.objects.filter(task_path=tasks.deliver_mail.module_path)
+        if result.args_kwargs["args"][0]["to"] == [EMAIL]
+    ]
+    assert len(goodbye) == 1
+    # A cascade alone would keep the posts, registrations and subscription sent from the address.
+    assert leftovers(MARKERS, except_tasks={str(goodbye[0].pk)}) == []
 
 
 def test_the_deletion_is_confirmed_by_mail(client, mailoutbox, django_capture_on_commit_callbacks):

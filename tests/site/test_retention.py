@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from blog.models import Post
 from blog.services import purge_unconfirmed
 from events.models import Registration
-from events.services import registrations_purge_unconfirmed
+from events.services import registrations_anonymise_past, registrations_purge_unconfirmed
 from newsletter.models import Subscriber
 from newsletter.services import pending_purge
 from smartregion.core import images, ratelimit
@@ -51,6 +51,11 @@ def privacy_page(client) -> str:
             "RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS",
             5,
             "Nicht bestätigte Anmeldungen löschen wir nach 5 Tagen; so lange gilt auch der Link.",
+        ),
+        (
+            "RETENTION_PAST_REGISTRATIONS_DAYS",
+            21,
+            "21 Tage nach dem Ende der Veranstaltung löschen wir Namen, E-Mail-Adressen",
         ),
         (
             "RETENTION_PENDING_SUBSCRIBERS_DAYS",
@@ -90,6 +95,7 @@ def test_default_retention_is_as_documented(settings):
     """The defaults docs/legal.md names (and the page shows when nothing is set)."""
     assert settings.RETENTION_UNCONFIRMED_POSTS_DAYS == 7
     assert settings.RETENTION_UNCONFIRMED_REGISTRATIONS_DAYS == 7
+    assert settings.RETENTION_PAST_REGISTRATIONS_DAYS == 90
     assert settings.RETENTION_PENDING_SUBSCRIBERS_DAYS == 30
     assert settings.RETENTION_TASK_RESULTS_DAYS == 7
     assert settings.RETENTION_UNDELIVERED_MAIL_DAYS == 30
@@ -142,6 +148,37 @@ def test_unconfirmed_registrations_are_purged_after_the_setting(settings):
     Registration.objects.filter(pk=fresh.pk).update(created_at=now - timedelta(days=1, hours=23))
     assert registrations_purge_unconfirmed(now=now) == 1
     assert list(Registration.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_past_registrations_are_anonymised_after_the_setting(settings, time_machine):
+    settings.RETENTION_PAST_REGISTRATIONS_DAYS = 10
+    time_machine.move_to(timezone.now(), tick=False)
+    now = timezone.now()
+    old = RegistrationFactory(
+        status="confirmed",
+        place=1,
+        name="Alte Teilnehmerin",
+        organisation="Zeche AG",
+        event__starts_at=now - timedelta(days=10, hours=3),
+        event__ends_at=now - timedelta(days=10, minutes=1),
+    )
+    cancelled = RegistrationFactory(status="cancelled", event=old.event)
+    recent = RegistrationFactory(
+        status="confirmed",
+        event__starts_at=now - timedelta(days=9, hours=25),
+        event__ends_at=now - timedelta(days=9, hours=23),
+    )
+
+    assert registrations_anonymise_past() == 2
+    assert registrations_anonymise_past() == 0  # done once
+    for registration in (old, cancelled):
+        registration.refresh_from_db()
+        assert (registration.name, registration.organisation) == ("", "")
+        assert registration.email == f"anonym-{registration.public_id}@anonymisiert.invalid"
+    assert (old.status, old.place) == ("confirmed", 1)  # still counted
+    recent_before = (recent.name, recent.email)
+    recent.refresh_from_db()
+    assert (recent.name, recent.email) == recent_before
 
 
 def test_pending_subscribers_are_purged_after_the_setting(settings, time_machine):
