@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartregion.core.i18n import LocalizedText, Translated, language_field
 from smartregion.core.markup import RendersMarkdown
@@ -176,7 +177,7 @@ class Subscriber(models.Model):
     # subscribed") and personal links are in it. Campaigns are written in German by the Redaktion.
     language = language_field()
     signup_at = models.DateTimeField(
-        _("angemeldet am"),
+        pgettext_lazy("Newsletter", "angemeldet am"),
         default=timezone.now,
         help_text=_("Zeitpunkt der (letzten) Anmeldung über das Formular."),
     )
