@@ -42,7 +42,7 @@ install: $(VENV)/.synced $(MO_FILES) ## create the virtualenv, install the locke
 translations: $(MO_FILES) ## compile the translations (.po -> .mo) that changed
 
 messages: install ## update the English catalogues (each app's locale/en) from the code, then compile them
-	$(MANAGE) makemessages --locale en --add-location file --ignore '.venv/*' --ignore 'var/*' \
+	$(MANAGE) makemessages --locale en --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*' \
 		--ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' --ignore 'deploy/*'
 	$(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore 'var/*'
 
