@@ -139,7 +139,8 @@ def test_raising_the_capacity_moves_the_waitlist_up(
                 capacity="2",
                 starts_at_0=start.strftime("%d.%m.%Y"),
                 starts_at_1=start.strftime("%H:%M"),
-                ends_at_0=start.strftime("%d.%m.%Y"),
+                # Two hours later may be the next day (a test run late in the evening).
+                ends_at_0=(start + timedelta(hours=2)).strftime("%d.%m.%Y"),
                 ends_at_1=(start + timedelta(hours=2)).strftime("%H:%M"),
             ),
             follow=True,
