@@ -1,12 +1,13 @@
 from django.urls import path
 
 from blog import feeds, views
+from smartregion.core.fragments import reading_page
 
 app_name = "blog"
 urlpatterns = [
     path("", views.post_list, name="list"),
-    path("feed/", feeds.LatestPostsFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
+    path("feed/", reading_page("blog")(feeds.LatestPostsFeed()), name="feed"),
+    path("feed/atom/", reading_page("blog")(feeds.LatestPostsAtomFeed()), name="feed_atom"),
     path("einreichen/", views.post_submit, name="submit"),
     path("einreichen/danke/", views.post_submitted, name="submitted"),
     path("bestaetigen/<str:token>/", views.post_confirm, name="confirm"),

@@ -17,7 +17,13 @@ from blog.forms import PostForm, ReportForm
 from blog.models import Post, PostImage
 from blog.searchable import POSTS
 from smartregion.core import searchable
-from smartregion.core.fragments import cached, cached_fragment, clock_minute, content_version
+from smartregion.core.fragments import (
+    cached,
+    cached_fragment,
+    clock_minute,
+    content_version,
+    reading_page,
+)
 from smartregion.core.images import refuse_images
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import Limit, allow, client_ip, hit
@@ -32,6 +38,7 @@ REPORT_LIMIT_PER_IP = (10, 60 * 60)
 
 
 @require_GET
+@reading_page("blog", "search")
 def post_list(request: HttpRequest) -> HttpResponse:
     # The whole listing (filters, cards, pagination) is cached per worker under the blog's
     # content version, which database triggers raise on every write: one query on a hit.
@@ -182,6 +189,7 @@ def _json_ld(post: Post) -> dict:
 
 
 @require_GET
+@reading_page("blog")
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(
         Post.objects.published().select_related("municipality", "organisation__membership"),

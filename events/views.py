@@ -17,6 +17,7 @@ from events import ical, services
 from events.forms import EventProposalForm, RegistrationForm
 from events.models import Event, Registration
 from members.models import Organisation
+from smartregion.core.fragments import reading_page
 from smartregion.core.images import refuse_images
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.ratelimit import Limit, allow, hit
@@ -29,7 +30,6 @@ REGISTER_LIMIT_PER_IP = Limit(attempts=20, seconds=60 * 60)
 REGISTER_LIMIT_PER_EMAIL = Limit(attempts=5, seconds=60 * 60)
 # Every sending of the form counts (before its image is decoded), a corrected one too.
 PROPOSE_LIMIT_PER_USER = (20, 24 * 60 * 60)
-ICS_CACHE_SECONDS = 15 * 60
 
 # German URL values for the format filter.
 FORMAT_SLUGS = {
@@ -46,6 +46,7 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 
 
 @require_GET
+@reading_page("events")
 def event_list(request: HttpRequest) -> HttpResponse:
     topics = list(Topic.objects.all())
     municipalities = list(Municipality.objects.all())
@@ -169,6 +170,7 @@ def _event_for_page(slug: str) -> Event:
 
 
 @require_GET
+@reading_page("events")
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_for_page(slug)
     preview = False
@@ -207,17 +209,18 @@ def _webcal(request: HttpRequest) -> str:
 def _ics_response(content: bytes, *, filename: str, download: bool) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = content_disposition_header(download, filename)
-    response.headers["Cache-Control"] = f"public, max-age={ICS_CACHE_SECONDS}"
     return response
 
 
 @require_GET
+@reading_page("events")
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event.objects.public().select_related("organiser"), slug=slug)
     return _ics_response(ical.event_calendar(event), filename=f"{event.slug}.ics", download=True)
 
 
 @require_GET
+@reading_page("events")
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """All upcoming public events, cancelled ones included (so subscribers see the
     cancellation), plus those of the last 30 days."""

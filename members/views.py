@@ -26,6 +26,7 @@ from members.area import area_sections, bind, bind_links, profile_sections
 from members.forms import AccountDeleteForm, AnswerForm, ApplicationForm, InviteForm, ProfileForm
 from members.models import Application, Invitation, Membership, Organisation, OrganisationKind
 from smartregion.core import personal_data
+from smartregion.core.fragments import reading_page
 from smartregion.core.i18n import current_language
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.moderation import InvalidTransition
@@ -77,6 +78,7 @@ def _clean_query(value: str) -> str:
 
 
 @require_GET
+@reading_page("members")
 def directory(request: HttpRequest) -> HttpResponse:
     topics = list(Topic.objects.all())
     municipalities = list(Municipality.objects.all())
@@ -160,6 +162,7 @@ def _json_ld(organisation: Organisation) -> str:
 
 
 @require_GET
+@reading_page("members", "blog", "events")
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.active_members()
@@ -179,6 +182,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@reading_page("members")
 def ambassadors(request: HttpRequest) -> HttpResponse:
     organisations = (
         Organisation.objects.active_members()
@@ -194,6 +198,7 @@ def _membership_by_code(code: str) -> Membership | None:
 
 
 @require_GET
+@reading_page("members")
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership_by_code(code)
     if membership is None:

@@ -10,6 +10,7 @@ from newsletter.forms import BOX_SOURCES, PreferencesForm, SubscribeForm
 from newsletter.models import Campaign, ConsentText, Subscriber
 from newsletter.personal_data import subscriber_sections
 from smartregion.core import personal_data
+from smartregion.core.fragments import reading_page
 from smartregion.core.i18n import current_language
 from smartregion.core.ratelimit import client_ip, hit
 
@@ -184,6 +185,7 @@ def data_json(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@reading_page("newsletter")
 def archive(request: HttpRequest) -> HttpResponse:
     campaigns = (
         Campaign.objects.sent().order_by("-sent_at", "-pk").only("subject", "preheader", "sent_at")
@@ -200,6 +202,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reading_page("newsletter", "blog", "events")
 def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.sent(), pk=pk)
     context = {"campaign": campaign, **emails.campaign_sections(campaign, archive=True)}

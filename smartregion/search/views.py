@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from smartregion.core import searchable
+from smartregion.core.fragments import reading_page
 from smartregion.core.models import Municipality, Topic
 from smartregion.search import engine, vocabulary
 from smartregion.search.query import MAX_LENGTH, Query, clean
@@ -47,6 +48,7 @@ def _facet(param: str, items, counts, active, capped: bool) -> list[dict]:
 
 
 @require_GET
+@reading_page("search")
 def results(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query = Query(clean(raw))

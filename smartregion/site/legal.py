@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from smartregion.core.fragments import reading_page
 from smartregion.core.ratelimit import Limit, allow
 from smartregion.site import services
 from smartregion.site.forms import FeedbackForm
@@ -61,11 +62,13 @@ def retention() -> dict:
 
 
 @require_GET
+@reading_page("site", timed=False)
 def impressum(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/impressum.html", {"legal": LegalInformation.load()})
 
 
 @require_GET
+@reading_page("site", timed=False)
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -75,6 +78,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reading_page("site", timed=False)
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/barrierefreiheit.html", {"legal": LegalInformation.load()})
 

@@ -176,6 +176,8 @@ MIDDLEWARE = [
     "smartregion.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sees every cookie set below it: a response that sets one is never shared (fragments.py).
+    "smartregion.core.fragments.CachePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -298,14 +300,24 @@ CACHES = {
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
     ),
-    # Per-process rendered fragments with versioned keys (smartregion/fragments.py).
+    # Per-process rendered fragments and whole reading pages with versioned keys
+    # (smartregion/core/fragments.py). A page is 10-60 kB: 1,500 entries are at most ~60 MB.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 1500},
     },
 }
+
+# Reading pages (smartregion.core.fragments.reading_page): how long the proxy in front (nginx's
+# micro-cache, deploy/nginx) may answer with its copy before it asks again (with If-None-Match, a
+# 304 when nothing changed). A change reaches anonymous readers within this time; logged-in
+# visitors always get a fresh page. docs/performance.md.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
+# While the database cannot be reached, pages that were kept are served as they were, for at most
+# this long (stale-if-error for the proxy; each worker's own copies live 10 minutes).
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 3600)
 
 # Sessions: with Redis in the database and, for at most 10 minutes, in the cache (writes go to
 # both, reads come from Redis), so flushing Redis logs nobody out and a Redis outage is served from
@@ -454,7 +466,9 @@ CAMPAIGN_SEND_CHAINS = env_int("CAMPAIGN_SEND_CHAINS", 2) or 1
 # Security baseline. CSP without inline script or style; frames from nowhere.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # No nonce: the only inline scripts are JSON-LD data blocks, which CSP does not apply to, and
+    # a nonce would make every reading page different for every request (no caching).
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "media-src": [CSP.SELF],

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from smartregion.core.dbrouting import REPLICA, replica_in_use
+from smartregion.core.fragments import reading_page
 from smartregion.core.models import EasyReadPage, Page, SignLanguageVideo
 from smartregion.site.homepage import home_sections
 
@@ -26,17 +27,20 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
+@reading_page("blog", "events", "members")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "smartregion/home.html", home_sections())
 
 
 @require_GET
+@reading_page("site", timed=False)
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Page, slug=slug)
     return render(request, "smartregion/page.html", {"page": obj})
 
 
 @require_GET
+@reading_page("site")
 def easy_read_list(request: HttpRequest) -> HttpResponse:
     """The start page of Leichte Sprache: every published page, in the Redaktion's order."""
     pages = EasyReadPage.objects.published().only("slug", "title", "summary")
@@ -44,6 +48,7 @@ def easy_read_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reading_page("site")
 def easy_read_page(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(EasyReadPage.objects.published(), slug=slug)
     pages = EasyReadPage.objects.published().only("slug", "title")
@@ -51,6 +56,7 @@ def easy_read_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@reading_page("site")
 def sign_language(request: HttpRequest) -> HttpResponse:
     """The videos in Deutscher Gebärdensprache, played from the site's own /media/."""
     videos = SignLanguageVideo.objects.published()
@@ -191,6 +197,7 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
 
 
 @require_GET
+@reading_page(timed=False)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -547,7 +547,8 @@ def test_video_loads_nothing_before_the_click(client, video_url, embed, watch, f
     policy = csp(response)
     assert policy["frame-src"] == ["'self'", frame_host]
     assert policy["frame-ancestors"] == ["'none'"]
-    assert policy["script-src"][0] == "'self'" and policy["script-src"][1].startswith("'nonce-")
+    # No nonce: the page is the same for every visitor (the JSON-LD data block needs none).
+    assert policy["script-src"] == ["'self'"]
 
 
 def test_post_without_video_keeps_frames_closed(client):

@@ -79,7 +79,7 @@ def test_profile_and_ambassadors_and_verification_pass_axe(live_server, site_pag
     page.wait_for_load_state("networkidle")
     assert _images_loaded(page) == []
     axe_check(page)
-    assert page.console_errors == []  # the JSON-LD script with its nonce passes the CSP
+    assert page.console_errors == []  # the JSON-LD data block passes the CSP
 
     page.get_by_role("link", name="Siegel prüfen").click()
     page.wait_for_url(re.compile(r"/siegel/"))

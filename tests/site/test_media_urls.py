@@ -16,7 +16,7 @@ CDN = "https://cdn.example.org/media/"
 
 
 def _json_ld(html: str) -> dict:
-    return json.loads(re.search(r'ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S).group(1))
+    return json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))
 
 
 def _renditions(prefix: str) -> list[dict]:

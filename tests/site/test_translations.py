@@ -81,7 +81,8 @@ def extracted(tmp_path_factory) -> Path:
         relative = path.relative_to(ROOT)
         if SKIP & set(relative.parts) or not path.is_file():
             continue
-        if path.suffix in {".py", ".html", ".txt"} or relative in CATALOGUES:
+        # .sql: modules read their SQL files when imported (the apps import them when ready).
+        if path.suffix in {".py", ".html", ".txt", ".sql"} or relative in CATALOGUES:
             (copy / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, copy / relative)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartregion.site.settings"}
