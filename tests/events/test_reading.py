@@ -217,9 +217,7 @@ def test_detail_shows_everything_without_setting_a_cookie(client):
 def test_detail_has_schema_org_event_json_ld(client):
     event = EventFactory(title="Vortrag </script><script>alert(1)</script> & mehr")
     html = client.get(event.get_absolute_url()).content.decode()
-    match = re.search(
-        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
-    )
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert match
     assert "<script>alert" not in match.group(1)
     data = json.loads(match.group(1))

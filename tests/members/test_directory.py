@@ -191,9 +191,7 @@ def test_profile_shows_everything_and_json_ld(client, staff_editor):
     )
     assert "Logo von Förderturm Energiedaten GmbH" in html
     assert not response.cookies
-    script = re.search(
-        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
-    )
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert script
     data = json.loads(script.group(1))
     assert data["@type"] == "Organization" and data["name"] == "Förderturm Energiedaten GmbH"
