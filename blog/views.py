@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.csp import CSP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from blog import services
 from blog.forms import PostForm, ReportForm
@@ -25,7 +25,7 @@ from smartregion.core.fragments import (
     reading_page,
 )
 from smartregion.core.images import refuse_images
-from smartregion.core.models import Municipality, Topic
+from smartregion.core.models import taxonomy
 from smartregion.core.ratelimit import Limit, allow, client_ip, hit
 from smartregion.core.signing import BadToken, read_token
 from smartregion.core.storage import absolute_media_url
@@ -37,7 +37,7 @@ SUBMIT_LIMIT_PER_EMAIL = Limit(attempts=10, seconds=60 * 60)
 REPORT_LIMIT_PER_IP = (10, 60 * 60)
 
 
-@require_GET
+@require_safe
 @reading_page("blog", "search")
 def post_list(request: HttpRequest) -> HttpResponse:
     # The whole listing (filters, cards, pagination) is cached per worker under the blog's
@@ -52,8 +52,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request: HttpRequest) -> dict:
-    topics = list(Topic.objects.all())
-    municipalities = list(Municipality.objects.all())
+    topics, municipalities = taxonomy()
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
     municipality = next((m for m in municipalities if m.slug == request.GET.get("ort")), None)
     # Published posts matching the query within the filters, best first, ranked by the search.
@@ -188,7 +187,7 @@ def _json_ld(post: Post) -> dict:
     return data
 
 
-@require_GET
+@require_safe
 @reading_page("blog")
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(

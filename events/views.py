@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from events import ical, services
 from events.forms import EventProposalForm, RegistrationForm
@@ -19,7 +19,7 @@ from events.models import Event, Registration
 from members.models import Organisation
 from smartregion.core.fragments import reading_page
 from smartregion.core.images import refuse_images
-from smartregion.core.models import Municipality, Topic
+from smartregion.core.models import taxonomy
 from smartregion.core.ratelimit import Limit, allow, hit
 from smartregion.core.signing import BadToken, read_token
 from smartregion.core.storage import absolute_media_url
@@ -45,11 +45,10 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 # Reading ----------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @reading_page("events")
 def event_list(request: HttpRequest) -> HttpResponse:
-    topics = list(Topic.objects.all())
-    municipalities = list(Municipality.objects.all())
+    topics, municipalities = taxonomy()
     past = request.GET.get("zeitraum") == PAST
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
     municipality = next((m for m in municipalities if m.slug == request.GET.get("ort")), None)
@@ -169,7 +168,7 @@ def _event_for_page(slug: str) -> Event:
     )
 
 
-@require_GET
+@require_safe
 @reading_page("events")
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_for_page(slug)
@@ -212,14 +211,14 @@ def _ics_response(content: bytes, *, filename: str, download: bool) -> HttpRespo
     return response
 
 
-@require_GET
+@require_safe
 @reading_page("events")
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event.objects.public().select_related("organiser"), slug=slug)
     return _ics_response(ical.event_calendar(event), filename=f"{event.slug}.ics", download=True)
 
 
-@require_GET
+@require_safe
 @reading_page("events")
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """All upcoming public events, cancelled ones included (so subscribers see the

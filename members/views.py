@@ -19,7 +19,12 @@ from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from members import services
 from members.area import area_sections, bind, bind_links, profile_sections
@@ -28,7 +33,7 @@ from members.models import Application, Invitation, Membership, Organisation, Or
 from smartregion.core import personal_data
 from smartregion.core.fragments import reading_page
 from smartregion.core.i18n import current_language
-from smartregion.core.models import Municipality, Topic
+from smartregion.core.models import taxonomy
 from smartregion.core.moderation import InvalidTransition
 from smartregion.core.ratelimit import Limit, allow, hit
 from smartregion.core.signing import BadToken, read_token
@@ -77,11 +82,10 @@ def _clean_query(value: str) -> str:
 # Public pages ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @reading_page("members")
 def directory(request: HttpRequest) -> HttpResponse:
-    topics = list(Topic.objects.all())
-    municipalities = list(Municipality.objects.all())
+    topics, municipalities = taxonomy()
     kind_slug = request.GET.get("art", "")
     kind = KIND_SLUGS.get(kind_slug)
     topic = next((t for t in topics if t.slug == request.GET.get("thema")), None)
@@ -161,7 +165,7 @@ def _json_ld(organisation: Organisation) -> str:
     )
 
 
-@require_GET
+@require_safe
 @reading_page("members", "blog", "events")
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
@@ -181,7 +185,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "members/profile.html", context)
 
 
-@require_GET
+@require_safe
 @reading_page("members")
 def ambassadors(request: HttpRequest) -> HttpResponse:
     organisations = (
@@ -197,7 +201,7 @@ def _membership_by_code(code: str) -> Membership | None:
     return Membership.objects.select_related("organisation").filter(seal_code=code).first()
 
 
-@require_GET
+@require_safe
 @reading_page("members")
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership_by_code(code)

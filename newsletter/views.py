@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from newsletter import emails, links, services
 from newsletter.forms import BOX_SOURCES, PreferencesForm, SubscribeForm
@@ -184,7 +184,7 @@ def data_json(request: HttpRequest, token: str) -> HttpResponse:
     return personal_data.download(data, filename="newsletter-meine-daten.json")
 
 
-@require_GET
+@require_safe
 @reading_page("newsletter")
 def archive(request: HttpRequest) -> HttpResponse:
     campaigns = (
@@ -201,7 +201,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @reading_page("newsletter", "blog", "events")
 def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.sent(), pk=pk)

@@ -34,6 +34,15 @@ def _default_language():
 
 
 @pytest.fixture
+def warm_taxonomy(db):
+    """The Themenfelder and Kommunen in this worker's memory, as after its first list page
+    (smartregion.core.models.taxonomy): query counts then show what a page itself reads."""
+    from smartregion.core.models import taxonomy
+
+    taxonomy()
+
+
+@pytest.fixture
 def taxonomy():
     """Transactional tests start from an empty database: seed the municipalities and topics."""
     from importlib import import_module

@@ -82,7 +82,7 @@ def content_version(key: str) -> int:
 
 
 def content_versions(keys: Iterable[str]) -> dict[str, int]:
-    """The current version of each content area, in one query.
+    """The current version of each content area (and of EVERYWHERE), in one query.
 
     An area's version includes the version of what is shown everywhere (both only ever rise, so
     their sum rises whenever either does). The versions are read from the database the page's
@@ -91,16 +91,16 @@ def content_versions(keys: Iterable[str]) -> dict[str, int]:
     """
     from smartregion.core.models import ContentVersion
 
-    keys = sorted(set(keys))
+    keys = sorted(set(keys) | {EVERYWHERE})
     alias = router.db_for_read(ContentVersion)
     with connections[alias].cursor() as cursor:
         cursor.execute(
             f"SELECT key, version FROM {ContentVersion._meta.db_table} WHERE key = ANY(%s)",
-            [[*keys, EVERYWHERE]],
+            [keys],
         )
         found = dict(cursor.fetchall())
     everywhere = found.get(EVERYWHERE, 0)
-    return {key: found.get(key, 0) + everywhere for key in keys}
+    return {k: found.get(k, 0) + (everywhere if k != EVERYWHERE else 0) for k in keys}
 
 
 # The trigger function of version_trigger() (kernel migrations 0005 and 0012 install it).

@@ -51,6 +51,17 @@ class Topic(models.Model):
         return self.name_i18n
 
 
+def taxonomy() -> tuple[list[Topic], list[Municipality]]:
+    """Every Themenfeld and Kommune, kept in this worker's memory until one of them changes (their
+    content version; within a reading page without a query). For the lists' filters."""
+    from smartregion.core.fragments import EVERYWHERE, cached, content_version
+
+    return cached(
+        ("taxonomy", content_version(EVERYWHERE)),
+        lambda: (list(Topic.objects.all()), list(Municipality.objects.all())),
+    )
+
+
 class Page(models.Model):
     """A staff-editable page such as Über uns, Impressum, Datenschutz, Barrierefreiheit."""
 

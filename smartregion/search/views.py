@@ -2,11 +2,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from smartregion.core import searchable
 from smartregion.core.fragments import reading_page
-from smartregion.core.models import Municipality, Topic
+from smartregion.core.models import taxonomy
 from smartregion.search import engine, vocabulary
 from smartregion.search.query import MAX_LENGTH, Query, clean
 
@@ -47,13 +47,12 @@ def _facet(param: str, items, counts, active, capped: bool) -> list[dict]:
     return sorted(entries, key=lambda e: (not e["active"], -e["count"], str(e["label"])))
 
 
-@require_GET
+@require_safe
 @reading_page("search")
 def results(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query = Query(clean(raw))
-    topics = list(Topic.objects.all())
-    municipalities = list(Municipality.objects.all())
+    topics, municipalities = taxonomy()
     # The Art facet's values in URLs are the kinds' German slugs.
     kinds = searchable.kinds()
     kind = next((k for k in kinds if k.slug == request.GET.get("art", "")), None)

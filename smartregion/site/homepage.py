@@ -3,12 +3,12 @@
 from blog.models import Post
 from events.models import Event
 from members.models import Organisation
-from smartregion.core.models import Topic
+from smartregion.core.models import taxonomy
 
 
 def home_sections() -> dict:
     return {
-        "topics": Topic.objects.all(),
+        "topics": taxonomy()[0],
         "latest_posts": Post.objects.published().for_cards().order_by("-published_at")[:3],
         "upcoming_events": Event.objects.upcoming().published().for_cards()[:4],
         "newest_members": Organisation.objects.active_members()

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from smartregion.core.fragments import reading_page
 from smartregion.core.ratelimit import Limit, allow
@@ -61,13 +61,13 @@ def retention() -> dict:
     }
 
 
-@require_GET
+@require_safe
 @reading_page("site", timed=False)
 def impressum(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/impressum.html", {"legal": LegalInformation.load()})
 
 
-@require_GET
+@require_safe
 @reading_page("site", timed=False)
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
@@ -77,7 +77,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @reading_page("site", timed=False)
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/barrierefreiheit.html", {"legal": LegalInformation.load()})

@@ -26,20 +26,20 @@ from smartregion.site.homepage import home_sections
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 @reading_page("blog", "events", "members")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "smartregion/home.html", home_sections())
 
 
-@require_GET
+@require_safe
 @reading_page("site", timed=False)
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Page, slug=slug)
     return render(request, "smartregion/page.html", {"page": obj})
 
 
-@require_GET
+@require_safe
 @reading_page("site")
 def easy_read_list(request: HttpRequest) -> HttpResponse:
     """The start page of Leichte Sprache: every published page, in the Redaktion's order."""
@@ -47,7 +47,7 @@ def easy_read_list(request: HttpRequest) -> HttpResponse:
     return render(request, "smartregion/easy_read_list.html", {"pages": pages})
 
 
-@require_GET
+@require_safe
 @reading_page("site")
 def easy_read_page(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(EasyReadPage.objects.published(), slug=slug)
@@ -55,7 +55,7 @@ def easy_read_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "smartregion/easy_read_page.html", {"page": obj, "pages": pages})
 
 
-@require_GET
+@require_safe
 @reading_page("site")
 def sign_language(request: HttpRequest) -> HttpResponse:
     """The videos in Deutscher Gebärdensprache, played from the site's own /media/."""
@@ -196,7 +196,7 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
     return FileResponse(default_storage.open(path, "rb"))
 
 
-@require_GET
+@require_safe
 @reading_page(timed=False)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
