@@ -296,3 +296,23 @@ def test_the_last_versions_are_used_for_a_limited_time_only(client, settings, ta
     client.get("/blog/")
     with unreachable(connection), pytest.raises(Exception, match="connect"):
         client.get("/blog/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_did_not_survive_a_database_restart_is_replaced(client, taxonomy):
+    """The content versions are the request's health check of its persistent connection: a
+    connection that the server dropped (as in a restart) is replaced, and the page is fresh."""
+    import psycopg
+    from django.db import close_old_connections
+
+    PostFactory(title="Vor dem Neustart")
+    client.get("/blog/")
+    PostFactory(title="Kurz vor dem Neustart")  # not on the kept page: it must be read again
+    old_pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [old_pid])
+    close_old_connections()  # what the server does when a request starts
+    response = client.get("/blog/")
+    assert response.status_code == 200
+    assert "Kurz vor dem Neustart" in response.content.decode()  # fresh, not the kept page
+    assert connection.connection.info.backend_pid != old_pid
