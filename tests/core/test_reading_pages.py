@@ -316,3 +316,18 @@ def test_a_connection_that_did_not_survive_a_database_restart_is_replaced(client
     assert response.status_code == 200
     assert "Kurz vor dem Neustart" in response.content.decode()  # fresh, not the kept page
     assert connection.connection.info.backend_pid != old_pid
+
+
+def test_a_kept_page_keeps_its_own_content_security_policy(client):
+    """A post with a video allows the player's frame; its kept copy does too."""
+    post = PostFactory(video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    first = client.get(post.get_absolute_url())
+    again = client.get(post.get_absolute_url())
+    assert again.content == first.content
+    for response in (first, again):
+        assert (
+            "frame-src 'self' https://www.youtube-nocookie.com"
+            in response["Content-Security-Policy"]
+        )
+    other = client.get(PostFactory(video_url="").get_absolute_url())
+    assert "frame-src 'self';" in other["Content-Security-Policy"]
