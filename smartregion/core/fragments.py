@@ -68,12 +68,16 @@ def clock_minute() -> int:
 EVERYWHERE = "*"
 
 
+# An area's version: its counter and the time of its last change, in microseconds (and the
+# same of EVERYWHERE).
+Version = tuple[int, ...]
+
 # The versions a reading page was looked up under, while its view renders: the view's own
 # fragments use them instead of reading them again.
-_page_versions: ContextVar[dict[str, int] | None] = ContextVar("page_versions", default=None)
+_page_versions: ContextVar[dict[str, Version] | None] = ContextVar("page_versions", default=None)
 
 
-def content_version(key: str) -> int:
+def content_version(key: str) -> Version:
     """The current version of a content area (one query, none within a reading page of it)."""
     known = _page_versions.get() or {}
     if key in known:
@@ -81,19 +85,24 @@ def content_version(key: str) -> int:
     return content_versions([key])[key]
 
 
-def content_versions(keys: Iterable[str]) -> dict[str, int]:
+def content_versions(keys: Iterable[str]) -> dict[str, Version]:
     """The current version of each content area (and of EVERYWHERE), in one query.
 
-    An area's version includes the version of what is shown everywhere (both only ever rise, so
-    their sum rises whenever either does). The versions are read from the database the page's
-    own reads go to (the read replica for anonymous visitors when one is configured), so a page
-    is never rendered from data older than the versions it is kept under.
+    A version is the area's counter and the time of its last change, followed by those of what
+    is shown everywhere. The time makes it unique for good: a database restored from a backup
+    counts again over numbers it had used since, but never at the same moment, so no ETag a
+    browser or the proxy holds can match a different page. The versions are read from the
+    database the page's own reads go to (the read replica for anonymous visitors when one is
+    configured), so a page is never rendered from data older than the versions it is kept under.
     """
     from smartregion.core.models import ContentVersion
 
     keys = sorted(set(keys) | {EVERYWHERE})
     connection = connections[router.db_for_read(ContentVersion)]
-    query = f"SELECT key, version FROM {ContentVersion._meta.db_table} WHERE key = ANY(%s)"
+    query = (
+        "SELECT key, version, (extract(epoch FROM changed_at) * 1000000)::bigint"
+        f" FROM {ContentVersion._meta.db_table} WHERE key = ANY(%s)"
+    )
     if (
         connection.health_check_enabled
         and not connection.health_check_done
@@ -112,14 +121,14 @@ def content_versions(keys: Iterable[str]) -> dict[str, int]:
             found = _run(connection, query, keys)
     else:
         found = _run(connection, query, keys)
-    everywhere = found.get(EVERYWHERE, 0)
-    return {k: found.get(k, 0) + (everywhere if k != EVERYWHERE else 0) for k in keys}
+    everywhere = found.get(EVERYWHERE, (0, 0))
+    return {k: found.get(k, (0, 0)) + (everywhere if k != EVERYWHERE else ()) for k in keys}
 
 
-def _run(connection, query: str, keys: list[str]) -> dict[str, int]:
+def _run(connection, query: str, keys: list[str]) -> dict[str, Version]:
     with connection.cursor() as cursor:
         cursor.execute(query, [keys])
-        return dict(cursor.fetchall())
+        return {key: (version, changed) for key, version, changed in cursor.fetchall()}
 
 
 # The trigger function of version_trigger() (kernel migrations 0005 and 0012 install it).
@@ -148,16 +157,16 @@ PRIVATE = "private, no-cache"
 class _LastKnown:
     """The versions this worker read last, for pages while the database cannot be reached."""
 
-    versions: dict[str, int] = {}
+    versions: dict[str, Version] = {}
     read_at: float = 0.0  # wall clock, for the minute of timed pages
 
     @classmethod
-    def remember(cls, versions: dict[str, int]) -> None:
+    def remember(cls, versions: dict[str, Version]) -> None:
         cls.versions = {**cls.versions, **versions}
         cls.read_at = time.time()
 
     @classmethod
-    def recall(cls, keys: list[str]) -> dict[str, int] | None:
+    def recall(cls, keys: list[str]) -> dict[str, Version] | None:
         fresh = time.time() - cls.read_at <= settings.PAGE_STALE_SECONDS
         if fresh and all(key in cls.versions for key in keys):
             return {key: cls.versions[key] for key in keys}

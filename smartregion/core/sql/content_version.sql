@@ -6,9 +6,9 @@
 CREATE OR REPLACE FUNCTION smartregion_bump_content_version() RETURNS trigger AS $$
 BEGIN
     INSERT INTO smartregion_contentversion (key, version, changed_at)
-    VALUES (TG_ARGV[0], 1, now())
+    VALUES (TG_ARGV[0], 1, clock_timestamp())
     ON CONFLICT (key) DO UPDATE
-    SET version = smartregion_contentversion.version + 1, changed_at = now();
+    SET version = smartregion_contentversion.version + 1, changed_at = clock_timestamp();
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
