@@ -7,7 +7,8 @@ It runs what the deployment files in ``deploy/`` describe, with DEBUG off:
 * ``migrate``, ``collectstatic`` and ``compilemessages`` as an upgrade does;
 * a self-signed certificate (openssl) for localhost and 127.0.0.1;
 * Debian's nginx with ``deploy/nginx/smartregion.conf``, rendered: only the host name, ports,
-  certificate paths, ``MEDIA_ROOT`` and gunicorn's address are replaced (``NGINX_REPLACEMENTS``);
+  certificate paths, ``MEDIA_ROOT``, the micro-cache's folder (``root/nginx/cache``) and
+  gunicorn's address are replaced (``render_nginx_site``);
 * gunicorn with ``deploy/gunicorn.conf.py``, one task worker with the systemd unit's command line
   and ``manage.py housekeeping`` every few minutes (the timer's job);
 * or, for several machines (``app_instances``, ``task_workers``): that many gunicorn instances
@@ -157,8 +158,8 @@ def find_nginx() -> str:
 
 def render_nginx_site(
     template: str, *, host: str, https_port: int, http_port: int, cert: Path, key: Path,
-    media_root: Path, app_address: str | list[str], media_proxy: str | None = None,
-    media_s3_template: str | None = None,
+    media_root: Path, cache_dir: Path, app_address: str | list[str],
+    media_proxy: str | None = None, media_s3_template: str | None = None,
 ) -> str:  # fmt: skip
     """The site file with this machine's values. Each replaced text must be in the template, so a
     changed template fails here loudly instead of rendering a half-local configuration.
@@ -177,6 +178,7 @@ def render_nginx_site(
         ("/etc/letsencrypt/live/smartregion-emscher-lippe.de/fullchain.pem", str(cert)),
         ("/etc/letsencrypt/live/smartregion-emscher-lippe.de/privkey.pem", str(key)),
         ("alias /srv/smartregion/media/;", f"alias {media_root}/;"),
+        ("proxy_cache_path /var/cache/nginx-smartregion ", f"proxy_cache_path {cache_dir} "),
         ("server 127.0.0.1:8000;", upstream),
         ("return 301 https://$host$request_uri;", f"return 301 https://$host:{https_port}$request_uri;"),
     ]  # fmt: skip
@@ -216,7 +218,8 @@ def pinned_servers(
     *, host: str, cert: Path, key: Path, instances: dict[str, tuple[int, str]]
 ) -> str:  # fmt: skip
     """Tests only: for each app instance NAME -> (port, address) an HTTPS server on ``port``
-    that passes everything to that instance alone, with the headers the site file sets."""
+    that passes everything to that instance alone, with the headers the site file sets. Without
+    the micro-cache: a request on such a port always reaches its instance."""
     blocks = []
     for name, (port, address) in instances.items():
         blocks.append(f"""
@@ -338,6 +341,11 @@ class Stack:
     @property
     def several_machines(self) -> bool:
         return self.config.app_instances > 1 or self.config.task_workers > 1
+
+    @property
+    def cache_dir(self) -> Path:
+        """nginx's micro-cache of reading pages (``proxy_cache_path`` of the site file)."""
+        return self.root / "nginx" / "cache"
 
     def machine_dir(self, name: str) -> Path:
         """The folders of the process ``name`` when every process stands for a machine."""
@@ -486,6 +494,7 @@ class Stack:
             cert=c.cert_file,
             key=c.key_file,
             media_root=c.media_root,
+            cache_dir=self.cache_dir,
             app_address=[f"127.0.0.1:{port}" for port in self.app_ports.values()],
             media_proxy=c.media_proxy,
         )
@@ -530,6 +539,9 @@ class Stack:
         ):
             path.mkdir(parents=True, exist_ok=True)
         self._stop_leftovers()
+        # Every start begins with an empty micro-cache: copies of an earlier run could carry the
+        # ETag of other content (a fresh database counts its content versions from 0 again).
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
         if c.fresh_database:
             self.stop_database()
             shutil.rmtree(c.pg_dir, ignore_errors=True)

@@ -42,7 +42,9 @@ def stack(smtp_server):
         housekeeping_interval=120,
         fresh_database=True,
         log_to_files=True,
-        env={"MAIL_RETRY_BASE_SECONDS": "1", "LOG_LEVEL": "INFO"},
+        # A short micro-cache (nginx keeps reading pages this long, 10 s in production), so
+        # test_microcache.py sees copies expire within a test.
+        env={"MAIL_RETRY_BASE_SECONDS": "1", "LOG_LEVEL": "INFO", "PAGE_CACHE_SECONDS": "3"},
     )
     yield from running_stack(config)
 

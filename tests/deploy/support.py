@@ -123,6 +123,12 @@ class Visitor:
         self.client.close()
 
 
+# A request header that takes a GET past nginx's micro-cache (deploy/nginx/smartregion.conf) to an
+# app server: the session cookie of a visitor whose session has ended. The app finds no session
+# and renders the anonymous page, privately, as for anyone with such a cookie.
+PAST_THE_CACHE = {"Cookie": "__Secure-sessionid=ended"}
+
+
 def visitors(stack: Stack):
     """For a package's ``visitor`` fixture: ``visitor("127.0.0.11")`` makes a new visitor from
     that address; all are closed after the test."""

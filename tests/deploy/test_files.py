@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import get_commands, load_command_class
+from django.http.cookie import parse_cookie
 from django.urls import reverse
 
 from blog.models import MAX_GALLERY_IMAGES
@@ -219,6 +221,69 @@ def test_nginx_sends_captions_as_text_vtt():
     assert 'default_type "text/vtt; charset=utf-8";' in vtt and "types { }" in vtt
 
 
+def site_location(site: str, head: str) -> str:
+    """The body of the (last) location block of the site file that starts with ``head``."""
+    blocks = re.findall(rf"^    location {re.escape(head)} \{{\n(.*?)^    \}}\n", site, re.M | re.S)
+    assert blocks, head
+    return blocks[-1]
+
+
+def test_nginx_micro_caches_the_pages_and_stores_only_what_the_app_marks_shared():
+    site = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    pages = site_location(site, "/")  # the HTTPS server's (the last one)
+    for directive in (
+        "proxy_cache smartregion_pages;",
+        "proxy_cache_key $scheme$host$request_uri;",
+        "proxy_cache_bypass $smartregion_personal;",
+        "proxy_no_cache $smartregion_personal;",
+        "proxy_cache_revalidate on;",
+        "proxy_cache_background_update on;",
+        "proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;",
+        "add_header X-Cache-Status $upstream_cache_status always;",
+    ):
+        assert directive in pages, directive
+    # The app alone decides what is stored: its Cache-Control and Set-Cookie are obeyed.
+    directives = re.sub(r"#.*", "", site)
+    assert "proxy_cache_valid" not in directives and "proxy_ignore_headers" not in directives
+    # Static files, media and the video upload of the admin are not kept.
+    for head in ("/static/", "/media/", "^~ /admin/smartregion/signlanguagevideo/"):
+        assert "proxy_cache " not in site_location(site, head), head
+    (zone,) = re.findall(r"^proxy_cache_path (\S+) (.*);$", site, re.M)
+    assert "keys_zone=smartregion_pages:" in zone[1] and "use_temp_path=off" in zone[1]
+
+
+PERSONAL_COOKIES = [
+    "__Secure-sessionid",  # SESSION_COOKIE_NAME with DEBUG off (smartregion/site/settings.py)
+    settings.SESSION_COOKIE_NAME,
+    CookieStorage.cookie_name,  # pending messages
+]
+
+
+@pytest.mark.parametrize("name", PERSONAL_COOKIES)
+@pytest.mark.parametrize(
+    "header", ["{}=abc", "csrftoken=x; {}=abc", "a=1;{}=abc; b=2", "a=1; {} = abc"]
+)
+def test_nginx_sends_a_request_with_a_session_or_messages_cookie_past_the_cache(name, header):
+    """The map's regex (PCRE, the same in Python's re) flags every Cookie header in which Django
+    finds the session or messages cookie."""
+    site = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    (regex,) = re.findall(r'map \$http_cookie \$smartregion_personal \{.*?"~(.*?)" 1;', site, re.S)
+    header = header.format(name)
+    assert name in parse_cookie(header)
+    assert re.search(regex, header)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "csrftoken=abc", "__Secure-csrftoken=abc", "xsessionid=1", "sessionidx=1", "a=sessionid"],
+)
+def test_nginx_serves_requests_without_a_personal_cookie_from_the_cache(header):
+    site = (DEPLOY / "nginx" / "smartregion.conf").read_text()
+    (regex,) = re.findall(r'map \$http_cookie \$smartregion_personal \{.*?"~(.*?)" 1;', site, re.S)
+    assert not set(PERSONAL_COOKIES) & set(parse_cookie(header))
+    assert not re.search(regex, header)
+
+
 def render_site(template: str, **values) -> str:
     """The site file rendered with fixed local values and ``values``."""
     return prodstack.render_nginx_site(
@@ -229,6 +294,7 @@ def render_site(template: str, **values) -> str:
         cert=Path("/x/cert.pem"),
         key=Path("/x/key.pem"),
         media_root=Path("/x/media"),
+        cache_dir=Path("/x/cache"),
         **values,
     )
 
@@ -238,6 +304,7 @@ def test_rendering_the_nginx_site_keeps_everything_but_the_local_values():
     rendered = render_site(template, app_address="127.0.0.1:9000")
     assert "listen 127.0.0.1:8443 ssl http2;" in rendered
     assert "alias /x/media/;" in rendered
+    assert "proxy_cache_path /x/cache levels=" in rendered
     assert "server 127.0.0.1:9000;" in rendered
     for line in template.splitlines():
         if line.strip().startswith(("proxy_set_header", "ssl_protocols", "ssl_ciphers", "client_")):
