@@ -1,27 +1,36 @@
-"""Benchmark: one newsletter to 10,000 confirmed subscribers through a real SMTP server.
+"""Benchmark: one newsletter to 10,000 confirmed subscribers through a real SMTP server, against
+a bare smtplib loop that sends as many messages of the same size to the same server.
 
     make bench                            # all benchmarks, through the project's database wrapper
     .venv/bin/python bench/newsletter.py  # this one; starts the project-local PostgreSQL if needed
+    .venv/bin/python bench/newsletter.py --subscribers 2000 --no-tracemalloc   # quick
+    .venv/bin/python bench/newsletter.py --profile sender.prof   # cProfile of the sender
 
 It works in its own database (``smartregion_bench_nl`` on the same server as DATABASE_URL, or on
 the project-local cluster), never in the development database. It
 
 1. starts an SMTP server on 127.0.0.1 (aiosmtpd, in its own process) that accepts and counts
-   every message and checks it carries the one-click unsubscribe header,
+   every message and its bytes and checks it carries the one-click unsubscribe header,
 2. creates the subscribers (bulk_create, confirmed) and a campaign with a Markdown body and a
    "Neu im Blog" section,
 3. enqueues the real task ``newsletter.tasks.send_campaign`` and runs the real worker over the
    chain of batch tasks in a separate sender process with production-like settings (DEBUG off,
    the SMTP mailer, the database task backend), so that the process's peak memory is that of
-   sending only, and times it,
-4. sends a second campaign with ``tracemalloc`` on, for the peak of Python allocations, to the
+   sending only, and times it (from the enqueue until the worker has nothing left),
+4. runs the bare loop in a process of its own: as many messages as subscribers, each of the
+   campaign's mean size as the server received it, with ``smtplib.SMTP.sendmail`` and a new
+   connection every 200 messages, timed the same way (the messages are built before the clock
+   starts): what the SMTP server and the machine allow, the yardstick for the portal,
+5. sends a second campaign with ``tracemalloc`` on, for the peak of Python allocations, to the
    2,000 subscribers of one Themenfeld (tracemalloc slows Python down about threefold, so that
    pass is not the throughput; the sender's memory does not grow with the number of
    recipients, it works in batches of 200),
 
-and prints subscribers, mails sent, seconds, mails per second, the sender's peak RSS and the
-tracemalloc peak, and whether the server received exactly one message per subscriber. It exits
-non-zero when the server did not receive exactly that (or the benchmark could not run).
+and prints both senders' mails per second, the portal's share of the bare loop's rate (the
+target is at least 50 %), the sender's peak RSS, its growth while sending and the tracemalloc
+peak, and whether the server received exactly one message per subscriber. It exits non-zero when
+the server did not receive exactly that (or the benchmark could not run). ``--commit-seconds``
+sets ``newsletter.services.COMMIT_SECONDS`` in the sender (0: a commit per mail).
 """
 
 import argparse
@@ -65,7 +74,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-tracemalloc", action="store_true", help="skip the second pass with tracemalloc"
     )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="run the sender under cProfile and write its stats here"
+    )
+    parser.add_argument(
+        "--commit-seconds", type=float, help="newsletter.services.COMMIT_SECONDS in the sender"
+    )
     parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)  # internal: campaign id
+    # internal: the bare smtplib loop, "<port> <messages> <bytes per message>"
+    parser.add_argument("--bare", nargs=3, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -198,7 +215,9 @@ def rss_kib() -> int:
     return 0
 
 
-def run_sender(campaign_id: int, trace: bool) -> None:
+def run_sender(
+    campaign_id: int, trace: bool, profile: str | None, commit_seconds: float | None
+) -> None:
     """In the sender process: run the real task once, print timing and memory as JSON."""
     import resource
     import time
@@ -209,11 +228,19 @@ def run_sender(campaign_id: int, trace: bool) -> None:
     django.setup()
     from django.db import connection
 
-    from newsletter import tasks
+    from newsletter import services, tasks
     from smartregion.core.tasks import batch_worker
 
+    if commit_seconds is not None:
+        services.COMMIT_SECONDS = commit_seconds
     connection.ensure_connection()
     rss_before = rss_kib()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
@@ -221,6 +248,9 @@ def run_sender(campaign_id: int, trace: bool) -> None:
     tasks.send_campaign.enqueue(campaign_id)
     batch_worker("bench-sender").run()
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
     print(
         json.dumps(
@@ -236,13 +266,69 @@ def run_sender(campaign_id: int, trace: bool) -> None:
     )
 
 
-def send(env: dict, campaign_id: int, *, trace: bool) -> dict:
+def send(
+    env: dict,
+    campaign_id: int,
+    *,
+    trace: bool,
+    profile: str | None = None,
+    commit_seconds: float | None = None,
+) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--sender", str(campaign_id)]
     if trace:
         cmd.append("--trace")
+    if profile:
+        cmd += ["--profile", str(Path(profile).resolve())]
+    if commit_seconds is not None:
+        cmd += ["--commit-seconds", str(commit_seconds)]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"the sender failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the bare smtplib loop ------------------------------------------------------------------------
+
+BARE_PER_CONNECTION = 200
+BARE_FROM = f"bare@{EMAIL_DOMAIN}"
+
+
+def bare_message(n: int, size: int) -> bytes:
+    """A plain message of exactly ``size`` bytes (as the SMTP server counts them) to
+    ``bare<n>@…``: the headers of a list mail and a body of 76-character ASCII lines."""
+    head = (
+        f"From: {BARE_FROM}\r\nTo: bare{n:05d}@{EMAIL_DOMAIN}\r\nSubject: Benchmark\r\n"
+        f"Message-ID: <bare.{n}@{EMAIL_DOMAIN}>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        f"List-Unsubscribe: <https://smartregion.example/newsletter/abmelden/{n}/>\r\n"
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\n"
+    ).encode()
+    line = b"x" * 76 + b"\r\n"
+    body_size = max(size - len(head), 2)
+    body = (line * (body_size // len(line) + 1))[: body_size - 2] + b"\r\n"
+    return head + body
+
+
+def run_bare(port: int, count: int, size: int) -> None:
+    """In its own process: ``count`` messages of ``size`` bytes to the SMTP server with smtplib,
+    a new connection every 200 messages; print the seconds as JSON."""
+    import smtplib
+    import time
+
+    messages = [bare_message(n, size) for n in range(count)]  # built before the clock starts
+    started = time.perf_counter()
+    for first in range(0, count, BARE_PER_CONNECTION):
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for n in range(first, min(first + BARE_PER_CONNECTION, count)):
+                smtp.sendmail(BARE_FROM, [f"bare{n:05d}@{EMAIL_DOMAIN}"], messages[n])
+    print(json.dumps({"seconds": time.perf_counter() - started}), flush=True)
+
+
+def send_bare(port: int, count: int, size: int) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--bare", str(port), str(count)]
+    out = subprocess.run([*cmd, str(size)], cwd=ROOT, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"the bare smtplib loop failed:\n{out.stdout}\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -258,8 +344,11 @@ def mib(kib: int) -> str:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.bare:
+        run_bare(*args.bare)
+        return 0
     if args.sender:
-        run_sender(args.sender, args.trace)
+        run_sender(args.sender, args.trace, args.profile, args.commit_seconds)
         return 0
     if not os.environ.get("DATABASE_URL"):
         from bench.support.database import reexec_with_devdb
@@ -295,10 +384,20 @@ def main(argv: list[str]) -> int:
 
         before = sink.stats()
         main_id = scheduled_campaign("Benchmark: Newsletter an alle")
-        result = send(env, main_id, trace=False)
+        result = send(
+            env, main_id, trace=False, profile=args.profile, commit_seconds=args.commit_seconds
+        )
         after = sink.stats()
         received = {key: after[key] - before[key] for key in ("messages", "one_click", "bytes")}
         db = delivered(main_id)
+
+        # The same number of messages of the same size (the campaign's mean, as received) to
+        # the same server, from a bare smtplib loop in its own process.
+        size = round(received["bytes"] / max(received["messages"], 1))
+        bare = send_bare(sink.port, args.subscribers, size)
+        after_bare = sink.stats()
+        bare["messages"] = after_bare["messages"] - after["messages"]
+        bare["size"] = (after_bare["bytes"] - after["bytes"]) / max(bare["messages"], 1)
 
         traced = None
         if not args.no_tracemalloc:
@@ -306,39 +405,80 @@ def main(argv: list[str]) -> int:
                 "Benchmark: Newsletter mit tracemalloc", topic_slug=TRACE_TOPIC
             )
             traced = send(env, trace_id, trace=True)
-            traced["messages"] = sink.stats()["messages"] - after["messages"]
+            traced["messages"] = sink.stats()["messages"] - after_bare["messages"]
 
     n = args.subscribers
     rate = db.get("sent", 0) / result["seconds"]
-    rows = [
-        ["subscribers", "mails sent", "seconds", "mails/s", "peak RSS", "RSS growth"],
-        [
-            str(n),
-            str(db.get("sent", 0)),
-            f"{result['seconds']:.1f}",
-            f"{rate:.0f}",
-            mib(result["maxrss_kib"]),
-            mib(result["rss_after_kib"] - result["rss_before_kib"]),
-        ],
-    ]
-    print()
-    from bench.support.report import markdown_table
-
-    print(markdown_table(rows))
-    if traced:
-        print(
-            f"\ntracemalloc pass ({traced['messages']} mails, {traced['seconds']:.1f} s with "
-            f"tracing): peak of Python allocations {traced['tracemalloc_peak'] / 2**20:.1f} MiB, "
-            f"peak RSS {mib(traced['maxrss_kib'])}."
-        )
+    bare_rate = bare["messages"] / bare["seconds"]
     exact = (
         received["messages"] == n
         and received["one_click"] == n
         and after["distinct_recipients"] >= n
         and db == {"status": "sent", "sent": n}
     )
+    from bench.support.report import markdown_table
+
+    print()
     print(
-        f"\nThe SMTP server received {received['messages']} messages "
+        markdown_table(
+            [
+                ["sender", "mails", "seconds", "mails/s", "bytes per mail"],
+                [
+                    "bare smtplib loop",
+                    str(bare["messages"]),
+                    f"{bare['seconds']:.1f}",
+                    f"{bare_rate:.0f}",
+                    f"{bare['size']:.0f}",
+                ],
+                [
+                    "portal (newsletter tasks)",
+                    str(db.get("sent", 0)),
+                    f"{result['seconds']:.1f}",
+                    f"{rate:.0f}",
+                    f"{received['bytes'] / max(received['messages'], 1):.0f}",
+                ],
+            ]
+        )
+    )
+    print()
+    print(
+        markdown_table(
+            [
+                [
+                    "subscribers",
+                    "bare mails/s",
+                    "portal mails/s",
+                    "share",
+                    "peak RSS",
+                    "RSS growth",
+                    "tracemalloc peak",
+                    "one per subscriber",
+                ],
+                [
+                    str(n),
+                    f"{bare_rate:.0f}",
+                    f"{rate:.0f}",
+                    f"{rate / bare_rate:.0%}",
+                    mib(result["maxrss_kib"]),
+                    mib(result["rss_after_kib"] - result["rss_before_kib"]),
+                    f"{traced['tracemalloc_peak'] / 2**20:.1f} MiB" if traced else "–",
+                    "yes" if exact else "NO",
+                ],
+            ]
+        )
+    )
+    print(
+        f"\nBare loop: {BARE_PER_CONNECTION} messages per connection, in its own process; "
+        f"share = portal ÷ bare (target at least 50 %)."
+    )
+    if traced:
+        print(
+            f"tracemalloc pass ({traced['messages']} mails, {traced['seconds']:.1f} s with "
+            f"tracing): peak of Python allocations {traced['tracemalloc_peak'] / 2**20:.1f} MiB, "
+            f"peak RSS {mib(traced['maxrss_kib'])}."
+        )
+    print(
+        f"\nThe SMTP server received {received['messages']} messages from the portal "
         f"({received['bytes'] / 2**20:.1f} MiB; {received['one_click']} with a readable "
         f"List-Unsubscribe URL and List-Unsubscribe-Post), {after['distinct_recipients']} "
         f"distinct recipients; deliveries {db}."
