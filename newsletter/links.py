@@ -105,14 +105,18 @@ class PersonalLinks:
     reversed once per language, and only each subscriber's token is put in."""
 
     def __init__(self):
-        self._urls: dict[str, dict[str, str]] = {}
+        self._urls: dict[str, dict[str, str] | None] = {}
 
     def __call__(self, subscriber) -> dict[str, str]:
-        urls = self._urls.get(subscriber.language)
+        language = subscriber.language
+        if language not in self._urls:
+            urls = _links(TOKEN_STAND_IN, language)
+            # The token as it is, once per URL (else reverse per subscriber, as personal_links).
+            usable = all(url.count(TOKEN_STAND_IN) == 1 for url in urls.values())
+            self._urls[language] = urls if usable else None
+        urls, token = self._urls[language], manage_token(subscriber)
         if urls is None:
-            urls = self._urls[subscriber.language] = _links(TOKEN_STAND_IN, subscriber.language)
-            assert all(url.count(TOKEN_STAND_IN) == 1 for url in urls.values())
-        token = manage_token(subscriber)
+            return _links(token, language)
         return {name: url.replace(TOKEN_STAND_IN, token) for name, url in urls.items()}
 
 

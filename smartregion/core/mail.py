@@ -172,7 +172,7 @@ class BulkSender:
     Date, List-Id, the multipart frame) is built by the email package once, and each
     recipient's message is put together as bytes: the personal header values, and both bodies
     with their placeholders filled in and quoted-printable encoded by ``binascii``. That is the
-    same message, headers and content, as the email package builds (tests/core/test_mail.py
+    same message, headers and content, as the email package builds (tests/core/test_bulk_mail.py
     compares them) at a small part of the cost. What does not fit the frame (attachments, an
     address that needs quoting or IDNA, a header value that would be folded or encoded) and every
     other backend (the tests' outbox, the console) take the usual way, an EmailMessage per
@@ -189,7 +189,8 @@ class BulkSender:
         self.personal_headers = tuple(personal_headers)
         self._frame: _Frame | None = None
         if _bytes_path_possible(rendered, connection):
-            self._frame = _Frame(rendered, self.personal_headers)
+            frame = _Frame(rendered, self.personal_headers)
+            self._frame = frame if frame.usable else None
         self._prepared_senders: dict[str, str] = {}
         self.assembled = 0
 
@@ -230,6 +231,7 @@ def _bytes_path_possible(rendered: RenderedMail, connection) -> bool:
         isinstance(connection, EmailBackend)
         and type(connection)._send is EmailBackend._send  # a subclass that sends otherwise
         and not connection.fail_silently
+        and settings.DEFAULT_CHARSET.lower() == "utf-8"  # the parts' charset below
         and not rendered.attachments
         and "%%" not in rendered.subject
         and bool(rendered.text)
@@ -267,8 +269,8 @@ class _Frame:
         self.boundary = message.get_boundary().encode()
         self.head = data[: data.index(b"\r\n\r\n")]
         self.max_values = MAX_HEADER_LINE - max(len(name) for name in [*names, "To"]) - 2
-        assert self.head.count(self.to_stand_in) == 1
-        assert all(self.head.count(s) == 1 for s in self.stand_ins)
+        # Each stand-in once, as it was given (else every message takes the usual way).
+        self.usable = all(self.head.count(s) == 1 for s in [self.to_stand_in, *self.stand_ins])
 
     def message(self, to: str, values: dict[str, str], headers: dict[str, str]) -> bytes | None:
         """The message to ``to`` as bytes, or None when it does not fit the frame."""

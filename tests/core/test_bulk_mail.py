@@ -156,3 +156,18 @@ def test_other_backends_get_an_email_message_per_recipient(mailoutbox):
     parsed = message_from_bytes(message.message(policy=email.policy.SMTP).as_bytes())
     assert parsed["From"] == message.extra_headers["From"]
     assert "abmelden/1:1xaKKq" in message.body
+
+
+def test_a_header_value_the_email_package_would_encode_takes_the_usual_way(smtp_server):
+    smtp_server.start()
+    sender = BulkSender(rendered(), connection=mailers.default, personal_headers=LIST_HEADERS)
+    mail = personal("anna@example.org", 3)
+    mail["headers"]["List-Unsubscribe"] = "<https://portal.example/abmelden/grüße/>"
+    sender.send(**mail)
+    sender.send(**personal("bernd@example.org", 4))
+    sender.close()
+    assert sender.assembled == 1  # bernd's
+    first, second = smtp_server.messages
+    assert first["List-Unsubscribe"] == "<https://portal.example/abmelden/grüße/>"
+    assert second["To"] == "bernd@example.org"
+    assert smtp_server.connections == [1, 1]
