@@ -314,12 +314,11 @@ def campaign_send(
     campaign = _start_sending(campaign_id)
     if campaign is None:
         return None
-    batch = list(_due(campaign).order_by("pk").values_list("pk", flat=True)[:batch_size])
-    if not batch:
+    if not _due(campaign).exists():
         return _finish(campaign)
     rendered = emails.render_campaign(campaign)
     try:
-        handled = _send_batch(campaign, rendered, batch)
+        handled = _send_batch(campaign, rendered, batch_size)
     except Exception as error:
         _update_counts(campaign)
         if not (mail.is_temporary_failure(error) and _send_later(campaign, failures + 1, error)):
@@ -389,36 +388,47 @@ def _create_deliveries(campaign: Campaign) -> None:
         Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
 
 
-def _send_batch(campaign: Campaign, rendered, batch: list[int]) -> int:
-    """Send the given pending deliveries over one connection; returns how many were handled.
+def _send_batch(campaign: Campaign, rendered, batch_size: int) -> int:
+    """Send the next ``batch_size`` due deliveries over one connection; returns how many were
+    handled (0: every due row is being sent by another worker).
 
-    The rows are locked together (``SELECT … FOR UPDATE SKIP LOCKED``: rows another worker
-    holds, or sent meanwhile, are left out), and their new states are written in a few
-    statements and committed together (``_Progress``), at the latest ``COMMIT_SECONDS`` after
-    the lock; then the rows left are locked again and the batch goes on."""
+    The rows are locked together (``SELECT … FOR UPDATE SKIP LOCKED``: a second chain takes the
+    next rows, not these), and their new states are written in a few statements and committed
+    together (``_Progress``), at the latest ``COMMIT_SECONDS`` after the lock; then the rows
+    left are locked again and the batch goes on."""
     handled = 0
-    remaining = batch
+    left: list[int] | None = None  # the rows of the batch still to send after a commit
     sender = emails.CampaignSender(rendered, connection=mailers.default)
     try:
-        while remaining:
+        while left is None or left:
             with _Progress() as progress:
-                deliveries = list(
-                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("subscriber")
-                    .filter(pk__in=remaining, status=D.PENDING)
-                    .order_by("pk")
-                )
-                remaining = []
+                if left is None:
+                    deliveries = list(_locking(_due(campaign))[:batch_size])
+                else:
+                    deliveries = list(
+                        _locking(Delivery.objects.filter(pk__in=left, status=D.PENDING))
+                    )
+                left = []
                 until = time.monotonic() + COMMIT_SECONDS
                 for n, delivery in enumerate(deliveries):
                     if n and time.monotonic() >= until:
-                        remaining = [d.pk for d in deliveries[n:]]  # locked again after commit
+                        left = [d.pk for d in deliveries[n:]]
                         break
                     handled += 1
                     _send_one(sender, campaign, delivery, progress)
     finally:
         sender.close()
     return handled
+
+
+def _locking(deliveries):
+    """``deliveries`` in order, with their subscribers, locked; rows another worker holds are
+    left out."""
+    return (
+        deliveries.select_for_update(skip_locked=True, of=("self",))
+        .select_related("subscriber")
+        .order_by("pk")
+    )
 
 
 class _Progress:

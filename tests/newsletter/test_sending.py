@@ -484,6 +484,28 @@ def test_what_a_batch_sent_is_committed_at_least_every_commit_seconds(monkeypatc
         monkeypatch.setattr(services, "COMMIT_SECONDS", seconds)
         WatchingBackend.reset()
         with override_settings(MAILERS=WATCHING):
-            campaign = send(schedule(CampaignFactory()))
+            campaign = send(CampaignFactory(status=Campaign.Status.SCHEDULED))
         assert WatchingBackend.committed == expected
         assert (campaign.status, campaign.sent_count) == ("sent", 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_a_worker_holds_a_batch_another_takes_the_next_rows(monkeypatch):
+    """Two chains in parallel: the second locks the next due rows instead of waiting for (or
+    going round in circles on) the rows the first one is sending."""
+    from django.db import transaction
+
+    from tests.concurrency import run_concurrently
+
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    subscribers = SubscriberFactory.create_batch(4)
+    campaign = CampaignFactory(status=Campaign.Status.SCHEDULED)  # its task not started
+    services._start_sending(campaign.pk)
+    held = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    with transaction.atomic():  # another worker sending the first batch
+        list(Delivery.objects.select_for_update().filter(pk__in=held))
+        run_concurrently(lambda _: services.campaign_send(campaign_id=campaign.pk), [None])
+        assert set(received()) == {s.email for s in subscribers[2:]}
+    send(campaign)
+    assert received() == Counter({s.email: 1 for s in subscribers})
+    assert campaign.status == Campaign.Status.SENT
