@@ -31,8 +31,7 @@ the project-local cluster), never in the development database. It
 and prints both senders' mails per second, the portal's share of the bare loop's rate (the
 target is at least 50 %), the sender's CPU time per mail, its peak RSS, its growth while sending
 and the tracemalloc peak, and whether the server received exactly one message per subscriber. It exits non-zero when
-the server did not receive exactly that (or the benchmark could not run). ``--commit-seconds``
-sets ``newsletter.services.COMMIT_SECONDS`` in the sender (0: a commit per mail).
+the server did not receive exactly that (or the benchmark could not run).
 """
 
 import argparse
@@ -78,9 +77,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--profile", metavar="FILE", help="run the sender under cProfile and write its stats here"
-    )
-    parser.add_argument(
-        "--commit-seconds", type=float, help="newsletter.services.COMMIT_SECONDS in the sender"
     )
     parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)  # internal: campaign id
     # internal: the bare smtplib loop, "<port> <messages> <bytes per message> <address prefix>"
@@ -217,9 +213,7 @@ def rss_kib() -> int:
     return 0
 
 
-def run_sender(
-    campaign_id: int, trace: bool, profile: str | None, commit_seconds: float | None
-) -> None:
+def run_sender(campaign_id: int, trace: bool, profile: str | None) -> None:
     """In the sender process: run the real task once, print timing and memory as JSON."""
     import resource
     import time
@@ -230,11 +224,9 @@ def run_sender(
     django.setup()
     from django.db import connection
 
-    from newsletter import services, tasks
+    from newsletter import tasks
     from smartregion.core.tasks import batch_worker
 
-    if commit_seconds is not None:
-        services.COMMIT_SECONDS = commit_seconds
     connection.ensure_connection()
     rss_before = rss_kib()
     profiler = None
@@ -270,21 +262,12 @@ def run_sender(
     )
 
 
-def send(
-    env: dict,
-    campaign_id: int,
-    *,
-    trace: bool,
-    profile: str | None = None,
-    commit_seconds: float | None = None,
-) -> dict:
+def send(env: dict, campaign_id: int, *, trace: bool, profile: str | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--sender", str(campaign_id)]
     if trace:
         cmd.append("--trace")
     if profile:
         cmd += ["--profile", str(Path(profile).resolve())]
-    if commit_seconds is not None:
-        cmd += ["--commit-seconds", str(commit_seconds)]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"the sender failed:\n{out.stdout}\n{out.stderr}")
@@ -393,7 +376,7 @@ def main(argv: list[str]) -> int:
         run_bare(int(port), int(count), int(size), prefix)
         return 0
     if args.sender:
-        run_sender(args.sender, args.trace, args.profile, args.commit_seconds)
+        run_sender(args.sender, args.trace, args.profile)
         return 0
     if not os.environ.get("DATABASE_URL"):
         from bench.support.database import reexec_with_devdb
@@ -435,9 +418,7 @@ def main(argv: list[str]) -> int:
         connection.close()
 
         before = sink.stats()
-        result = send(
-            env, main_id, trace=False, profile=args.profile, commit_seconds=args.commit_seconds
-        )
+        result = send(env, main_id, trace=False, profile=args.profile)
         after = sink.stats()
         received = {key: after[key] - before[key] for key in ("messages", "one_click", "bytes")}
         distinct = after["distinct_recipients"] - before["distinct_recipients"]
