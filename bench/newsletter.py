@@ -29,9 +29,10 @@ the project-local cluster), never in the development database. It
    recipients, it works in batches of 200),
 
 and prints both senders' mails per second, the portal's share of the bare loop's rate (the
-target is at least 50 %), the sender's CPU time per mail, its peak RSS, its growth while sending
-and the tracemalloc peak, and whether the server received exactly one message per subscriber. It exits non-zero when
-the server did not receive exactly that (or the benchmark could not run).
+target is at least 50 %), the sender's CPU time per mail, its peak RSS, its growth while
+sending and the tracemalloc peak, and whether the server received exactly one message per
+subscriber. It exits non-zero when the server did not receive exactly that (or the benchmark
+could not run).
 """
 
 import argparse

@@ -10,11 +10,12 @@ one batch of at most ``BATCH_SIZE`` pending rows over one SMTP connection and, i
 pending, enqueues the next batch as a new task. ``CAMPAIGN_SEND_CHAINS`` such chains start
 at once, so that several workers send in parallel. Between two batches the worker takes any waiting
 task of higher priority first, so a confirmation mail (queue "mail") never waits for a whole
-campaign. A batch locks its rows together (``SELECT … FOR UPDATE SKIP LOCKED``), sends them,
-and marks them sent or failed in that same transaction, in a few statements whatever the
-batch's size; it commits when the batch ends, when sending stops with an error (what the server
-accepted is recorded first), and at the latest ``COMMIT_SECONDS`` (1 s) after the lock, after
-which the rows left are locked again. So:
+campaign. A batch locks the next due rows together (``SELECT … LIMIT … FOR UPDATE SKIP
+LOCKED``: a second chain takes the following ones), sends them, and marks them sent or failed
+in that same transaction, in a few statements whatever the batch's size; it commits when the
+batch ends, when sending stops with an error (what the server accepted is recorded first), and
+at the latest ``COMMIT_SECONDS`` (1 s) after the lock, after which the rows left are locked
+again. So:
 
 * a row marked sent is never sent again, whoever runs a batch again and however often;
 * two workers (or two batch chains) on the same campaign never send the same row (the lock; the
@@ -24,8 +25,8 @@ which the rows left are locked again. So:
   batch, uncommitted. They are pending again and sent on the next run, so those recipients get
   the mail twice (at-least-once; an SMTP transaction and a database commit cannot be made atomic
   together). Both copies carry the same Message-ID, which many mail programs use to hide the
-  duplicate. Committing per mail would bound that to one mail per crash, at the price of four
-  database round trips per mail, which halved the sending rate (docs/newsletter.md).
+  duplicate. Committing per mail bounded that to one mail per crash, at the price of a
+  transaction per mail (docs/newsletter.md, Benchmark).
 
 A recipient refused temporarily (450, 451, 452 at RCPT TO: greylisting, a full mailbox, a
 local error) stays pending with ``Delivery.retry_at`` set after a backoff (``mail.retry_delay``)
