@@ -1,27 +1,38 @@
-"""Benchmark: one newsletter to 10,000 confirmed subscribers through a real SMTP server.
+"""Benchmark: one newsletter to 10,000 confirmed subscribers through a real SMTP server, against
+a bare smtplib loop that sends as many messages of the same size to the same server.
 
     make bench                            # all benchmarks, through the project's database wrapper
     .venv/bin/python bench/newsletter.py  # this one; starts the project-local PostgreSQL if needed
+    .venv/bin/python bench/newsletter.py --subscribers 2000 --no-tracemalloc   # quick
+    .venv/bin/python bench/newsletter.py --profile sender.prof   # cProfile of the sender
 
 It works in its own database (``smartregion_bench_nl`` on the same server as DATABASE_URL, or on
 the project-local cluster), never in the development database. It
 
 1. starts an SMTP server on 127.0.0.1 (aiosmtpd, in its own process) that accepts and counts
-   every message and checks it carries the one-click unsubscribe header,
+   every message and its bytes and checks it carries the one-click unsubscribe header,
 2. creates the subscribers (bulk_create, confirmed) and a campaign with a Markdown body and a
    "Neu im Blog" section,
 3. enqueues the real task ``newsletter.tasks.send_campaign`` and runs the real worker over the
    chain of batch tasks in a separate sender process with production-like settings (DEBUG off,
    the SMTP mailer, the database task backend), so that the process's peak memory is that of
-   sending only, and times it,
-4. sends a second campaign with ``tracemalloc`` on, for the peak of Python allocations, to the
+   sending only, and times it (from the enqueue until the worker has nothing left),
+4. runs the bare loop in a process of its own, before and after the portal (other work on the
+   machine varies; the faster of the two counts): as many messages as subscribers, of the size
+   of the portal's (before: one real mail, assembled by the real code; after: the mean the
+   server received from the portal), with ``smtplib.SMTP.sendmail`` and a new connection every
+   200 messages, timed the same way (the messages are built before the clock starts): what the
+   SMTP server and the machine allow, the yardstick for the portal,
+5. sends a second campaign with ``tracemalloc`` on, for the peak of Python allocations, to the
    2,000 subscribers of one Themenfeld (tracemalloc slows Python down about threefold, so that
    pass is not the throughput; the sender's memory does not grow with the number of
    recipients, it works in batches of 200),
 
-and prints subscribers, mails sent, seconds, mails per second, the sender's peak RSS and the
-tracemalloc peak, and whether the server received exactly one message per subscriber. It exits
-non-zero when the server did not receive exactly that (or the benchmark could not run).
+and prints both senders' mails per second, the portal's share of the bare loop's rate (the
+target is at least 50 %), the sender's CPU time per mail, its peak RSS, its growth while
+sending and the tracemalloc peak, and whether the server received exactly one message per
+subscriber. It exits non-zero when the server did not receive exactly that (or the benchmark
+could not run).
 """
 
 import argparse
@@ -65,7 +76,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-tracemalloc", action="store_true", help="skip the second pass with tracemalloc"
     )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="run the sender under cProfile and write its stats here"
+    )
     parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)  # internal: campaign id
+    # internal: the bare smtplib loop, "<port> <messages> <bytes per message> <address prefix>"
+    parser.add_argument("--bare", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -198,7 +214,7 @@ def rss_kib() -> int:
     return 0
 
 
-def run_sender(campaign_id: int, trace: bool) -> None:
+def run_sender(campaign_id: int, trace: bool, profile: str | None) -> None:
     """In the sender process: run the real task once, print timing and memory as JSON."""
     import resource
     import time
@@ -214,18 +230,29 @@ def run_sender(campaign_id: int, trace: bool) -> None:
 
     connection.ensure_connection()
     rss_before = rss_kib()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     if trace:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     # The first batch task, then the real worker over the chain of batch tasks it enqueues.
     tasks.send_campaign.enqueue(campaign_id)
     batch_worker("bench-sender").run()
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
     print(
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
                 "rss_before_kib": rss_before,
                 "rss_after_kib": rss_kib(),
                 "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -236,14 +263,101 @@ def run_sender(campaign_id: int, trace: bool) -> None:
     )
 
 
-def send(env: dict, campaign_id: int, *, trace: bool) -> dict:
+def send(env: dict, campaign_id: int, *, trace: bool, profile: str | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--sender", str(campaign_id)]
     if trace:
         cmd.append("--trace")
+    if profile:
+        cmd += ["--profile", str(Path(profile).resolve())]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"the sender failed:\n{out.stdout}\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the bare smtplib loop ------------------------------------------------------------------------
+
+BARE_PER_CONNECTION = 200
+BARE_FROM = f"bare@{EMAIL_DOMAIN}"
+
+
+def bare_message(to: str, n: int, size: int) -> bytes:
+    """A plain message of exactly ``size`` bytes (as the SMTP server counts them) to ``to``: the
+    headers of a list mail and a body of 76-character ASCII lines."""
+    head = (
+        f"From: {BARE_FROM}\r\nTo: {to}\r\nSubject: Benchmark\r\n"
+        f"Message-ID: <bare.{n}@{EMAIL_DOMAIN}>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        f"List-Unsubscribe: <https://smartregion.example/newsletter/abmelden/{n}/>\r\n"
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\n"
+    ).encode()
+    line = b"x" * 76 + b"\r\n"
+    body_size = max(size - len(head), 2)
+    body = (line * (body_size // len(line) + 1))[: body_size - 2] + b"\r\n"
+    return head + body
+
+
+def run_bare(port: int, count: int, size: int, prefix: str) -> None:
+    """In its own process: ``count`` messages of ``size`` bytes to ``<prefix><n>@…`` with
+    smtplib, a new connection every 200 messages; print the seconds as JSON."""
+    import smtplib
+    import time
+
+    recipients = [f"{prefix}{n:05d}@{EMAIL_DOMAIN}" for n in range(count)]
+    # Built before the clock starts: the yardstick is the SMTP dialogue alone.
+    messages = [bare_message(to, n, size) for n, to in enumerate(recipients)]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for first in range(0, count, BARE_PER_CONNECTION):
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for n in range(first, min(first + BARE_PER_CONNECTION, count)):
+                smtp.sendmail(BARE_FROM, [recipients[n]], messages[n])
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds}), flush=True)
+
+
+def send_bare(sink: SmtpSink, count: int, size: int, prefix: str) -> dict:
+    """Run the bare loop; its seconds, messages and mean bytes as the server received them."""
+    before = sink.stats()
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--bare"]
+    cmd += [str(sink.port), str(count), str(size), prefix]
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"the bare smtplib loop failed:\n{out.stdout}\n{out.stderr}")
+    after = sink.stats()
+    messages = after["messages"] - before["messages"]
+    return {
+        **json.loads(out.stdout.strip().splitlines()[-1]),
+        "messages": messages,
+        "size": (after["bytes"] - before["bytes"]) / max(messages, 1),
+    }
+
+
+def probe_size(campaign_id: int) -> int:
+    """The bytes of the campaign's mail to its first recipient as the portal sends it over SMTP
+    (the real CampaignSender, its SMTP connection replaced by one that only counts)."""
+    from django.core.mail import mailers
+
+    from newsletter import emails
+    from newsletter.models import Campaign, Delivery, Subscriber
+
+    class Counting:  # in place of smtplib.SMTP
+        size = 0
+
+        def sendmail(self, sender, recipients, data):
+            self.size = len(data)
+
+        def quit(self):
+            pass
+
+    campaign = Campaign.objects.get(pk=campaign_id)
+    backend = mailers.default  # the SMTP backend, never opened
+    backend.connection = counting = Counting()
+    sender = emails.CampaignSender(emails.render_campaign(campaign), connection=backend)
+    subscriber = Subscriber.objects.recipients_for(campaign).order_by("pk").first()
+    next_delivery = (Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    sender.send(subscriber=subscriber, delivery_id=next_delivery, campaign_id=campaign.pk)
+    sender.close()
+    return counting.size
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -258,8 +372,12 @@ def mib(kib: int) -> str:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.bare:
+        port, count, size, prefix = args.bare
+        run_bare(int(port), int(count), int(size), prefix)
+        return 0
     if args.sender:
-        run_sender(args.sender, args.trace)
+        run_sender(args.sender, args.trace, args.profile)
         return 0
     if not os.environ.get("DATABASE_URL"):
         from bench.support.database import reexec_with_devdb
@@ -293,55 +411,122 @@ def main(argv: list[str]) -> int:
 
         connection.close()  # the sender has the database to itself
 
-        before = sink.stats()
+        # The bare loop before and after the portal (the machine may be busy with other work
+        # meanwhile), with messages of the size of the portal's: before, of one real mail,
+        # after, the mean of what the server received from the portal.
         main_id = scheduled_campaign("Benchmark: Newsletter an alle")
-        result = send(env, main_id, trace=False)
+        bare_before = send_bare(sink, args.subscribers, probe_size(main_id), "bare-before-")
+        connection.close()
+
+        before = sink.stats()
+        result = send(env, main_id, trace=False, profile=args.profile)
         after = sink.stats()
         received = {key: after[key] - before[key] for key in ("messages", "one_click", "bytes")}
+        distinct = after["distinct_recipients"] - before["distinct_recipients"]
         db = delivered(main_id)
+        size = round(received["bytes"] / max(received["messages"], 1))
+        bare_after = send_bare(sink, args.subscribers, size, "bare-after-")
 
         traced = None
         if not args.no_tracemalloc:
             trace_id = scheduled_campaign(
                 "Benchmark: Newsletter mit tracemalloc", topic_slug=TRACE_TOPIC
             )
+            connection.close()
+            before_trace = sink.stats()["messages"]
             traced = send(env, trace_id, trace=True)
-            traced["messages"] = sink.stats()["messages"] - after["messages"]
+            traced["messages"] = sink.stats()["messages"] - before_trace
 
     n = args.subscribers
     rate = db.get("sent", 0) / result["seconds"]
-    rows = [
-        ["subscribers", "mails sent", "seconds", "mails/s", "peak RSS", "RSS growth"],
-        [
-            str(n),
-            str(db.get("sent", 0)),
-            f"{result['seconds']:.1f}",
-            f"{rate:.0f}",
-            mib(result["maxrss_kib"]),
-            mib(result["rss_after_kib"] - result["rss_before_kib"]),
-        ],
-    ]
-    print()
-    from bench.support.report import markdown_table
-
-    print(markdown_table(rows))
-    if traced:
-        print(
-            f"\ntracemalloc pass ({traced['messages']} mails, {traced['seconds']:.1f} s with "
-            f"tracing): peak of Python allocations {traced['tracemalloc_peak'] / 2**20:.1f} MiB, "
-            f"peak RSS {mib(traced['maxrss_kib'])}."
-        )
+    bare_rates = [bare["messages"] / bare["seconds"] for bare in (bare_before, bare_after)]
+    bare_rate = max(bare_rates)  # the faster one: the share is not flattered by a busy moment
     exact = (
         received["messages"] == n
         and received["one_click"] == n
-        and after["distinct_recipients"] >= n
+        and distinct == n
         and db == {"status": "sent", "sent": n}
     )
+    from bench.support.report import markdown_table
+
+    def row(name: str, messages: int, seconds: float, size: float, cpu_seconds: float) -> list:
+        return [
+            name,
+            str(messages),
+            f"{seconds:.1f}",
+            f"{messages / seconds:.0f}",
+            f"{size:.0f}",
+            f"{cpu_seconds / max(messages, 1) * 1000:.2f}",
+        ]
+
+    print()
     print(
-        f"\nThe SMTP server received {received['messages']} messages "
+        markdown_table(
+            [
+                [
+                    "sender, in this order",
+                    "mails",
+                    "seconds",
+                    "mails/s",
+                    "bytes per mail",
+                    "CPU ms per mail",
+                ],
+                row("bare smtplib loop", **bare_before),
+                row(
+                    "portal (newsletter tasks)",
+                    db.get("sent", 0),
+                    result["seconds"],
+                    received["bytes"] / max(received["messages"], 1),
+                    result["cpu_seconds"],
+                ),
+                row("bare smtplib loop", **bare_after),
+            ]
+        )
+    )
+    print()
+    print(
+        markdown_table(
+            [
+                [
+                    "subscribers",
+                    "bare mails/s",
+                    "portal mails/s",
+                    "share",
+                    "peak RSS",
+                    "RSS growth",
+                    "tracemalloc peak",
+                    "one per subscriber",
+                ],
+                [
+                    str(n),
+                    f"{bare_rate:.0f}",
+                    f"{rate:.0f}",
+                    f"{rate / bare_rate:.0%}",
+                    mib(result["maxrss_kib"]),
+                    mib(result["rss_after_kib"] - result["rss_before_kib"]),
+                    f"{traced['tracemalloc_peak'] / 2**20:.1f} MiB" if traced else "–",
+                    "yes" if exact else "NO",
+                ],
+            ]
+        )
+    )
+    print(
+        f"\nBare loop: {BARE_PER_CONNECTION} messages per connection, in its own process; bare "
+        f"mails/s is the faster of its two runs; share = portal ÷ bare (target at least 50 %)."
+        f"\nCPU ms per mail: the sending process's CPU time (user and system), not the SMTP "
+        f"server's or PostgreSQL's."
+    )
+    if traced:
+        print(
+            f"tracemalloc pass ({traced['messages']} mails, {traced['seconds']:.1f} s with "
+            f"tracing): peak of Python allocations {traced['tracemalloc_peak'] / 2**20:.1f} MiB, "
+            f"peak RSS {mib(traced['maxrss_kib'])}."
+        )
+    print(
+        f"\nThe SMTP server received {received['messages']} messages from the portal "
         f"({received['bytes'] / 2**20:.1f} MiB; {received['one_click']} with a readable "
-        f"List-Unsubscribe URL and List-Unsubscribe-Post), {after['distinct_recipients']} "
-        f"distinct recipients; deliveries {db}."
+        f"List-Unsubscribe URL and List-Unsubscribe-Post), {distinct} distinct recipients; "
+        f"deliveries {db}."
     )
     print(
         f"{'PASS' if exact else 'FAIL'}  exactly one message per subscriber "

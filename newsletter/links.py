@@ -81,15 +81,43 @@ def personal_links(subscriber, *, language: str | None = None) -> dict[str, str]
     """Absolute unsubscribe, preferences and „Meine Daten“ URLs of one subscriber, to the pages
     in ``language`` or else in theirs (also in the German campaigns: an English reader lands on
     English pages)."""
-    token = manage_token(subscriber)
-    with translation.override(language or subscriber.language):
+    return _links(manage_token(subscriber), language or subscriber.language)
+
+
+PERSONAL_PAGES = {
+    "unsubscribe_url": "newsletter:unsubscribe",
+    "preferences_url": "newsletter:preferences",
+    "data_url": "newsletter:data",
+}
+TOKEN_STAND_IN = "0token0"  # no token looks like this (they are "<pk>:<time>:<signature>")
+
+
+def _links(token: str, language: str) -> dict[str, str]:
+    with translation.override(language):
         return {
-            "unsubscribe_url": settings.SITE_URL
-            + reverse("newsletter:unsubscribe", kwargs={"token": token}),
-            "preferences_url": settings.SITE_URL
-            + reverse("newsletter:preferences", kwargs={"token": token}),
-            "data_url": settings.SITE_URL + reverse("newsletter:data", kwargs={"token": token}),
+            name: settings.SITE_URL + reverse(page, kwargs={"token": token})
+            for name, page in PERSONAL_PAGES.items()
         }
+
+
+class PersonalLinks:
+    """``personal_links`` for many subscribers (a campaign's batch): the pages' URLs are
+    reversed once per language, and only each subscriber's token is put in."""
+
+    def __init__(self):
+        self._urls: dict[str, dict[str, str] | None] = {}
+
+    def __call__(self, subscriber) -> dict[str, str]:
+        language = subscriber.language
+        if language not in self._urls:
+            urls = _links(TOKEN_STAND_IN, language)
+            # The token as it is, once per URL (else reverse per subscriber, as personal_links).
+            usable = all(url.count(TOKEN_STAND_IN) == 1 for url in urls.values())
+            self._urls[language] = urls if usable else None
+        urls, token = self._urls[language], manage_token(subscriber)
+        if urls is None:
+            return _links(token, language)
+        return {name: url.replace(TOKEN_STAND_IN, token) for name, url in urls.items()}
 
 
 BOUNCE_PURPOSE = "newsletter-bounce"

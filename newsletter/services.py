@@ -10,18 +10,23 @@ one batch of at most ``BATCH_SIZE`` pending rows over one SMTP connection and, i
 pending, enqueues the next batch as a new task. ``CAMPAIGN_SEND_CHAINS`` such chains start
 at once, so that several workers send in parallel. Between two batches the worker takes any waiting
 task of higher priority first, so a confirmation mail (queue "mail") never waits for a whole
-campaign. Each row is locked on its own (``SELECT … FOR UPDATE SKIP LOCKED``), sent, and marked
-sent or failed in that same transaction, which commits right after the SMTP server accepted the
-message. So:
+campaign. A batch locks the next due rows together (``SELECT … LIMIT … FOR UPDATE SKIP
+LOCKED``: a second chain takes the following ones), sends them, and marks them sent or failed
+in that same transaction, in a few statements whatever the batch's size; it commits when the
+batch ends, when sending stops with an error (what the server accepted is recorded first), and
+at the latest ``COMMIT_SECONDS`` (1 s) after the lock, after which the rows left are locked
+again. So:
 
 * a row marked sent is never sent again, whoever runs a batch again and however often;
 * two workers (or two batch chains) on the same campaign never send the same row (the lock; the
   second skips it);
-* a worker that dies leaves at most the one row it was sending uncommitted. That row is pending
-  again and is sent on the next run: if the SMTP server had accepted it just before the crash,
-  that one recipient gets it twice (at-least-once for one mail per crash; an SMTP transaction and
-  a database commit cannot be made atomic together). Both copies carry the same Message-ID,
-  which many mail programs use to hide the duplicate.
+* a worker killed hard (SIGKILL, power loss; SIGTERM lets db_worker finish the batch) leaves
+  the rows it sent since its last commit, at most one second of sending and never more than a
+  batch, uncommitted. They are pending again and sent on the next run, so those recipients get
+  the mail twice (at-least-once; an SMTP transaction and a database commit cannot be made atomic
+  together). Both copies carry the same Message-ID, which many mail programs use to hide the
+  duplicate. Committing per mail bounded that to one mail per crash, at the price of a
+  transaction per mail (docs/newsletter.md, Benchmark).
 
 A recipient refused temporarily (450, 451, 452 at RCPT TO: greylisting, a full mailbox, a
 local error) stays pending with ``Delivery.retry_at`` set after a backoff (``mail.retry_delay``)
@@ -46,13 +51,14 @@ import email.policy
 import logging
 import mailbox
 import smtplib
+import time
 from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
@@ -64,6 +70,9 @@ from smartregion.core.signing import BadToken
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+# A batch commits what it sent at least this often (and when it ends or stops): the row locks
+# are held no longer, and a worker killed mid-batch leaves at most this much sent but pending.
+COMMIT_SECONDS = 1.0
 STALLED_AFTER = timedelta(minutes=15)
 SUGGEST_WITHOUT_PREVIOUS = timedelta(days=30)
 MAX_SUGGESTED_POSTS = 6
@@ -306,12 +315,11 @@ def campaign_send(
     campaign = _start_sending(campaign_id)
     if campaign is None:
         return None
-    batch = list(_due(campaign).order_by("pk").values_list("pk", flat=True)[:batch_size])
-    if not batch:
+    if not _due(campaign).exists():
         return _finish(campaign)
     rendered = emails.render_campaign(campaign)
     try:
-        handled = _send_batch(campaign, rendered, batch)
+        handled = _send_batch(campaign, rendered, batch_size)
     except Exception as error:
         _update_counts(campaign)
         if not (mail.is_temporary_failure(error) and _send_later(campaign, failures + 1, error)):
@@ -369,55 +377,124 @@ def _start_sending(campaign_id: int) -> Campaign | None:
 
 
 def _create_deliveries(campaign: Campaign) -> None:
-    """One pending delivery per recipient (INSERT … ON CONFLICT DO NOTHING)."""
-    recipients = Subscriber.objects.recipients_for(campaign).order_by("pk")
-    chunk: list[Delivery] = []
-    for subscriber_id in recipients.values_list("pk", flat=True).iterator(chunk_size=2000):
-        chunk.append(Delivery(campaign_id=campaign.pk, subscriber_id=subscriber_id))
-        if len(chunk) == 2000:
-            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-            chunk = []
-    if chunk:
-        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    """One pending delivery per recipient, in one statement that runs in the database
+    (``INSERT … SELECT … ON CONFLICT DO NOTHING``): no row passes through Python, which with
+    ``bulk_create`` took a tenth of a millisecond of the worker's CPU per recipient."""
+    recipients = Subscriber.objects.recipients_for(campaign).order_by().values("pk")
+    select, params = recipients.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Delivery._meta.get_field(name).column)
+        for name in ("campaign", "subscriber", "status", "attempts", "error")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "
+            f"SELECT %s, recipient.id, %s, 0, '' "
+            f"FROM ({select}) AS recipient (id) ON CONFLICT DO NOTHING",
+            [campaign.pk, D.PENDING, *params],
+        )
 
 
-def _send_batch(campaign: Campaign, rendered, batch: list[int]) -> int:
-    """Send the given pending deliveries over one connection; returns how many were handled."""
+def _send_batch(campaign: Campaign, rendered, batch_size: int) -> int:
+    """Send the next ``batch_size`` due deliveries over one connection; returns how many were
+    handled (0: every due row is being sent by another worker).
+
+    The rows are locked together (``SELECT … FOR UPDATE SKIP LOCKED``: a second chain takes the
+    next rows, not these), and their new states are written in a few statements and committed
+    together (``_Progress``), at the latest ``COMMIT_SECONDS`` after the lock; then the rows
+    left are locked again and the batch goes on."""
     handled = 0
-    connection = mailers.default
+    left: list[int] | None = None  # the rows of the batch still to send after a commit
+    sender = emails.CampaignSender(rendered, connection=mailers.default)
     try:
-        for delivery_id in batch:
-            with transaction.atomic():
-                delivery = (
-                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("subscriber")
-                    .filter(pk=delivery_id, status=D.PENDING)
-                    .first()
-                )
-                if delivery is None:
-                    continue  # sent meanwhile, or another worker holds it
-                handled += 1
-                _send_one(connection, campaign, rendered, delivery)
+        while left is None or left:
+            with _Progress() as progress:
+                if left is None:
+                    deliveries = list(_locking(_due(campaign))[:batch_size])
+                else:
+                    deliveries = list(
+                        _locking(Delivery.objects.filter(pk__in=left, status=D.PENDING))
+                    )
+                left = []
+                until = time.monotonic() + COMMIT_SECONDS
+                for n, delivery in enumerate(deliveries):
+                    if n and time.monotonic() >= until:
+                        left = [d.pk for d in deliveries[n:]]
+                        break
+                    handled += 1
+                    _send_one(sender, campaign, delivery, progress)
     finally:
-        connection.close()
+        sender.close()
     return handled
 
 
-def _send_one(connection, campaign: Campaign, rendered, delivery: Delivery) -> None:
+def _locking(deliveries):
+    """``deliveries`` in order, with their subscribers, locked; rows another worker holds are
+    left out."""
+    return (
+        deliveries.select_for_update(skip_locked=True, of=("self",))
+        .select_related("subscriber")
+        .order_by("pk")
+    )
+
+
+class _Progress:
+    """The transaction in which a batch locks its rows and records what became of them, written
+    when it ends in at most three statements (the sent rows, the skipped ones, and those that
+    failed or wait for a retry). It commits also when the block raises: what the server
+    accepted is recorded as sent before the error goes on."""
+
+    def __init__(self):
+        self.sent: list[int] = []
+        self.skipped: list[int] = []
+        self.other: list[Delivery] = []
+        self._atomic = transaction.atomic()
+
+    def __enter__(self) -> _Progress:
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> bool:
+        try:
+            self._save()
+        except BaseException as error:
+            self._atomic.__exit__(type(error), error, error.__traceback__)  # roll back
+            raise
+        self._atomic.__exit__(None, None, None)  # commit
+        return False  # an error of the block goes on
+
+    def _save(self) -> None:
+        if self.sent:
+            Delivery.objects.filter(pk__in=self.sent).update(
+                status=D.SENT,
+                attempts=F("attempts") + 1,
+                sent_at=timezone.now(),
+                error="",
+                retry_at=None,
+                deferred_since=None,
+            )
+        if self.skipped:
+            Delivery.objects.filter(pk__in=self.skipped).update(status=D.SKIPPED)
+        if self.other:
+            Delivery.objects.bulk_update(
+                self.other, ["status", "attempts", "error", "retry_at", "deferred_since"]
+            )
+
+
+def _send_one(
+    sender: emails.CampaignSender, campaign: Campaign, delivery: Delivery, progress: _Progress
+) -> None:
     subscriber = delivery.subscriber
     if not subscriber.is_confirmed:  # unsubscribed since the send began
-        delivery.status = D.SKIPPED
-        delivery.save(update_fields=["status"])
+        progress.skipped.append(delivery.pk)
         return
-    delivery.attempts += 1
     try:
-        message = emails.campaign_message(
-            rendered, subscriber=subscriber, delivery_id=delivery.pk, campaign_id=campaign.pk
-        )
-        _deliver(connection, message)
+        _deliver(sender, subscriber=subscriber, delivery_id=delivery.pk, campaign_id=campaign.pk)
     except MESSAGE_ERRORS as error:
         if _server_unavailable(error):
             raise  # the row stays pending; the batch is tried again later (campaign_send)
+        delivery.attempts += 1
         delivery.error = mail.error_text(error)
         if not (mail.is_temporary_failure(error) and _retry_later(delivery)):
             delivery.status = D.FAILED
@@ -425,14 +502,9 @@ def _send_one(connection, campaign: Campaign, rendered, delivery: Delivery) -> N
             logger.warning(
                 "newsletter %s: delivery %s failed: %s", campaign.pk, delivery.pk, delivery.error
             )
+        progress.other.append(delivery)
     else:
-        delivery.status = D.SENT
-        delivery.sent_at = timezone.now()
-        delivery.error = ""
-        delivery.retry_at = delivery.deferred_since = None
-    delivery.save(
-        update_fields=["status", "attempts", "error", "sent_at", "retry_at", "deferred_since"]
-    )
+        progress.sent.append(delivery.pk)
 
 
 def _retry_later(delivery: Delivery) -> bool:
@@ -465,14 +537,14 @@ def _server_unavailable(error: Exception) -> bool:
     return True
 
 
-def _deliver(connection, message) -> None:
+def _deliver(sender: emails.CampaignSender, **mail_to) -> None:
     """Send one message; after a dropped connection reconnect once. A second failure (the
     server is gone) stops the run, leaving the row pending."""
     try:
-        connection.send_messages([message])
+        sender.send(**mail_to)
     except CONNECTION_ERRORS:
-        connection.close()
-        connection.send_messages([message])
+        sender.close()
+        sender.send(**mail_to)
 
 
 def _update_counts(campaign: Campaign) -> None:

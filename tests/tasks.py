@@ -12,11 +12,14 @@ next entry (a full SMTP reply such as "451 4.3.0 Bitte später" for DATA, or "55
 recipient); when the list is empty, messages are accepted. ``refuse(address, *answers)`` scripts
 the replies to RCPT TO for one address, any code (a 4xx at RCPT too): each RCPT of the address
 takes the next one, and once they are used up the address is accepted. ``envelopes`` holds the
-envelope (MAIL FROM, RCPT TO) of each accepted message, ``messages`` the parsed messages.
+envelope (MAIL FROM, RCPT TO) of each accepted message, ``messages`` the parsed messages,
+``raw`` their bytes and ``connections`` the number of the SMTP connection (1, 2, …) each came
+over.
 """
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
@@ -87,6 +90,9 @@ class Handler:
         self.lock = threading.Lock()
         self.messages: list = []  # parsed email.message.EmailMessage, in arrival order
         self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TOs), same order
+        self.raw: list[bytes] = []  # the bytes as received, same order
+        self.connections: list[int] = []  # the number of the connection, same order
+        self._numbers = itertools.count(1)
 
     def _next(self) -> str | None:
         with self.lock:
@@ -109,8 +115,12 @@ class Handler:
         if answer:
             return answer
         with self.lock:
+            if not hasattr(session, "number"):  # aiosmtpd has a session per connection
+                session.number = next(self._numbers)
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.raw.append(envelope.original_content)
+            self.connections.append(session.number)
         return "250 Message accepted"
 
 
@@ -129,6 +139,16 @@ class SMTPServer:
     def envelopes(self) -> list[tuple[str, list[str]]]:
         with self.handler.lock:
             return list(self.handler.envelopes)
+
+    @property
+    def raw(self) -> list[bytes]:
+        with self.handler.lock:
+            return list(self.handler.raw)
+
+    @property
+    def connections(self) -> list[int]:
+        with self.handler.lock:
+            return list(self.handler.connections)
 
     def refuse(self, address: str, *answers: str) -> None:
         """Answer the next RCPT TO of ``address`` with ``answers`` in turn (e.g. "450 4.2.0

@@ -42,3 +42,26 @@ class FlakyBackend(EmailBackend):
     def reset(cls, *, refuse=(), greylist=(), die_after=None):
         cls.refuse, cls.greylist, cls.die_after = set(refuse), set(greylist), die_after
         cls.sent, cls.connections = 0, 0
+
+
+class WatchingBackend(EmailBackend):
+    """The locmem outbox; before each message it records how many deliveries of the campaign
+    being sent another database connection sees as sent, i.e. how many are committed (use in
+    ``transaction=True`` tests)."""
+
+    committed: list[int] = []
+
+    def send_messages(self, messages):
+        from newsletter.models import Delivery
+        from tests.concurrency import run_concurrently
+
+        [count] = run_concurrently(
+            lambda _: Delivery.objects.filter(status="sent", campaign__status="sending").count(),
+            [None],
+        )
+        type(self).committed.append(count)
+        return super().send_messages(messages)
+
+    @classmethod
+    def reset(cls):
+        cls.committed = []

@@ -10,6 +10,7 @@ from email import message_from_bytes
 import pytest
 from django.core import mail
 from django.tasks.signals import task_finished
+from django.test import override_settings
 from django.utils import timezone
 
 from newsletter import emails, services, tasks
@@ -17,12 +18,13 @@ from newsletter.models import Campaign, Delivery, Subscriber
 from smartregion.core.models import Topic
 from smartregion.core.tasks import PRIORITY_BULK
 from tests.factories import CampaignFactory, EventFactory, PostFactory, SubscriberFactory
-from tests.newsletter.backends import FlakyBackend
+from tests.newsletter.backends import FlakyBackend, WatchingBackend
 from tests.newsletter.conftest import SITE_URL
 
 pytestmark = pytest.mark.django_db
 
 FLAKY = {"default": {"BACKEND": "tests.newsletter.backends.FlakyBackend"}}
+WATCHING = {"default": {"BACKEND": "tests.newsletter.backends.WatchingBackend"}}
 
 
 def schedule(campaign):
@@ -117,6 +119,20 @@ def test_every_campaign_mail_is_personal_multipart_with_one_click_headers():
         assert response.status_code == 200
     assert len(urls) == 2
     assert not Subscriber.objects.confirmed().exists()
+
+
+def test_the_links_of_a_batch_are_each_subscribers_own_in_their_language(time_machine):
+    """A batch reverses the pages once per language (links.PersonalLinks); the links are the
+    ones personal_links() gives each subscriber."""
+    from newsletter import links
+
+    time_machine.move_to(timezone.now(), tick=False)  # the tokens carry the time
+    german, english = SubscriberFactory(language="de"), SubscriberFactory(language="en")
+    for_batch = links.PersonalLinks()
+    for subscriber in (german, english, german, english):
+        assert for_batch(subscriber) == links.personal_links(subscriber)
+    assert for_batch(english)["unsubscribe_url"].startswith(f"{SITE_URL}/en/newsletter/abmelden/")
+    assert for_batch(german)["data_url"] != for_batch(english)["data_url"]
 
 
 def test_sections_show_the_selected_posts_and_upcoming_events():
@@ -431,3 +447,65 @@ def test_rendering_happens_once_per_run_not_per_recipient(monkeypatch):
     send(schedule(CampaignFactory()))
     assert len(mail.outbox) == 5
     assert len(calls) == 1
+
+
+def test_a_batch_takes_the_same_number_of_queries_whatever_its_size(monkeypatch):
+    """The rows are locked, and their states written, per batch, not per recipient."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "COMMIT_SECONDS", 3600)  # one commit per batch
+    energy = Topic.objects.get(slug="smart-energy")
+    education = Topic.objects.get(slug="bildung")
+    SubscriberFactory.create_batch(3, topics=[energy])
+    SubscriberFactory.create_batch(20, topics=[education])
+    SubscriberFactory.create_batch(20, topics=[education], language="en")
+    SubscriberFactory(topics=[education], status="unsubscribed")  # no delivery
+    queries = {}
+    for topic in (energy, education):
+        campaign = schedule(CampaignFactory(topic=topic))
+        services._start_sending(campaign.pk)  # the deliveries exist; now one batch
+        with CaptureQueriesContext(connection) as captured:
+            services.campaign_send(campaign_id=campaign.pk, batch_size=100)
+        campaign.refresh_from_db()
+        assert (campaign.status, campaign.sent_count) == ("sent", campaign.total_count)
+        queries[campaign.total_count] = len(captured)
+    assert set(queries) == {3, 40}
+    assert queries[3] == queries[40], queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_batch_sent_is_committed_at_least_every_commit_seconds(monkeypatch):
+    """The crash window: with COMMIT_SECONDS at 0 each mail is committed before the next goes
+    out (another connection sees it); with a long COMMIT_SECONDS, when the batch ends."""
+    monkeypatch.setattr(services, "BATCH_SIZE", 10)
+    SubscriberFactory.create_batch(4)
+    for seconds, expected in ((0, [0, 1, 2, 3]), (3600, [0, 0, 0, 0])):
+        monkeypatch.setattr(services, "COMMIT_SECONDS", seconds)
+        WatchingBackend.reset()
+        with override_settings(MAILERS=WATCHING):
+            campaign = send(CampaignFactory(status=Campaign.Status.SCHEDULED))
+        assert WatchingBackend.committed == expected
+        assert (campaign.status, campaign.sent_count) == ("sent", 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_a_worker_holds_a_batch_another_takes_the_next_rows(monkeypatch):
+    """Two chains in parallel: the second locks the next due rows instead of waiting for (or
+    going round in circles on) the rows the first one is sending."""
+    from django.db import transaction
+
+    from tests.concurrency import run_concurrently
+
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    subscribers = SubscriberFactory.create_batch(4)
+    campaign = CampaignFactory(status=Campaign.Status.SCHEDULED)  # its task not started
+    services._start_sending(campaign.pk)
+    held = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    with transaction.atomic():  # another worker sending the first batch
+        list(Delivery.objects.select_for_update().filter(pk__in=held))
+        run_concurrently(lambda _: services.campaign_send(campaign_id=campaign.pk), [None])
+        assert set(received()) == {s.email for s in subscribers[2:]}
+    send(campaign)
+    assert received() == Counter({s.email: 1 for s in subscribers})
+    assert campaign.status == Campaign.Status.SENT

@@ -277,3 +277,52 @@ def test_without_a_bounce_address_mails_go_out_from_the_sender(db_tasks, smtp_se
     run_until_idle()
     [(mail_from, _rcpt)] = smtp_server.envelopes
     assert mail_from == parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+# The mail over SMTP ------------------------------------------------------------------------------
+
+
+def test_over_smtp_each_mail_has_its_own_links_only_and_each_batch_one_connection(
+    db_tasks, smtp_server
+):
+    """The campaign is rendered, and its MIME frame built, once per batch: each recipient's mail
+    still carries their own links (text, HTML, List-Unsubscribe) in their language and no one
+    else's, and each batch of 2 goes over one SMTP connection."""
+    from newsletter import links
+
+    subscribers = [
+        *SubscriberFactory.create_batch(3),
+        *SubscriberFactory.create_batch(2, language="en"),
+    ]
+    by_email = {s.email: s for s in subscribers}
+    smtp_server.start()
+    schedule(CampaignFactory())
+    run_until_idle()
+
+    assert smtp_server.connections == [1, 1, 2, 2, 3]
+    assert Counter(m["To"] for m in smtp_server.messages) == {s.email: 1 for s in subscribers}
+    for message in smtp_server.messages:
+        subscriber = by_email[message["To"]]
+        prefix = "/en" if subscriber.language == "en" else ""
+        header = re.fullmatch(
+            rf"<https://portal\.example{prefix}/newsletter/abmelden/([^/]+)/>",
+            message["List-Unsubscribe"],
+        )
+        assert header, message["List-Unsubscribe"]
+        token = header.group(1)
+        assert links.read_manage_token(token) == subscriber.pk
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        for part in ("plain", "html"):
+            body = message.get_body((part,)).get_content()
+            found = re.findall(
+                r"https://portal\.example(/en)?/newsletter/(abmelden|einstellungen|meine-daten)/"
+                r"([^/]+)/",
+                body,
+            )
+            assert {page for _en, page, _token in found} == {
+                "abmelden",
+                "einstellungen",
+                "meine-daten",
+            }
+            assert {(en, token) for en, _page, token in found} == {(prefix, header.group(1))}
+            assert "%%" not in body
