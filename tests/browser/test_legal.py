@@ -103,7 +103,7 @@ def test_the_english_feedback_form_with_errors_passes_axe(live_server, page, axe
     assert page.locator("html").get_attribute("lang") == "en"
     axe_check(page)
     page.get_by_role("button", name="Send message").click()
-    expect(page.get_by_role("alert")).to_contain_text("Please check your entries")
+    expect(page.get_by_role("alert")).to_contain_text("Please check your details")
     expect(page.locator(".field--error").first).to_contain_text(
         "Please tell us which barrier you noticed."
     )
