@@ -623,6 +623,14 @@ class BenchStack:
                 time.sleep(1)
         say("the stack's task queue did not empty; measuring anyway")
 
+    def worker_boots(self) -> int:
+        """How many gunicorn workers the stack's gunicorn has started so far."""
+        try:
+            log = (self.root / "log" / "gunicorn.log").read_text(errors="replace")
+        except OSError:
+            return 0
+        return log.count("Booting worker")
+
     def warm(self, paths: list[str]) -> list[str]:
         """Every page a few times (both gunicorn workers, nginx); returns what did not answer 200."""
         failed = []
@@ -732,7 +740,8 @@ def part_drill(args, deployed: BenchStack, pages: list[dict]) -> dict:
 
     cached = [p for p in pages if not p["path"].endswith(".ics")][:10]
     cached += [p for p in pages if p["path"].endswith(".ics")][:1]
-    session = f"{session_cookie_name()}=drill-not-a-session"
+    # The session cookie's name with DEBUG off (settings.py): such a visitor gets a fresh page.
+    session = "__Secure-sessionid=drill-not-a-session"
     targets = {p["path"]: (lambda turn, path=p["path"]: (path, {})) for p in cached}
     uncached = {
         "/suche/?q=… (never asked before)": lambda turn: (
@@ -743,6 +752,7 @@ def part_drill(args, deployed: BenchStack, pages: list[dict]) -> dict:
     }
     targets.update(uncached)
     deployed.warm([p["path"] for p in cached])
+    boots_before = deployed.worker_boots()
     seconds = args.drill_seconds
     lead = seconds / 4
     with Load(deployed, targets, args.drill_threads) as load:
@@ -755,6 +765,8 @@ def part_drill(args, deployed: BenchStack, pages: list[dict]) -> dict:
         up_at = time.monotonic() - load.started
         time.sleep(max(0.0, seconds - up_at))
     records = load.records
+    # A worker that gunicorn starts (max_requests, or a crash) begins with no page in memory.
+    boots = deployed.worker_boots() - boots_before
     say(
         f"PostgreSQL stopped at {down_at:.1f} s (down at {stopped_at:.1f} s), "
         f"started again at {up_at:.1f} s of {seconds} s"
@@ -790,6 +802,7 @@ def part_drill(args, deployed: BenchStack, pages: list[dict]) -> dict:
         "down_at": down_at,
         "stopped_at": stopped_at,
         "up_at": up_at,
+        "worker_boots": boots,
         "rows": rows,
     }
     (WORK / "results").mkdir(parents=True, exist_ok=True)
@@ -802,18 +815,15 @@ def _ok(status) -> bool:
     return isinstance(status, int) and 200 <= status < 400
 
 
-def session_cookie_name() -> str:
-    """The session cookie's name in the deployed stack (DEBUG off: __Secure-sessionid)."""
-    return "__Secure-sessionid"
-
-
 def print_drill(result: dict) -> None:
     from bench.support.report import markdown_table
 
     print(
         f"{result['threads']} client threads for {result['seconds']} s through nginx (HTTPS, "
         f"keep-alive); PostgreSQL stopped at {result['down_at']:.1f} s and started again at "
-        f'{result["up_at"]:.1f} s; "outage" = {result["down_at"]:.1f}–{result["up_at"] + 1:.1f} s.\n'
+        f'{result["up_at"]:.1f} s; "outage" = {result["down_at"]:.1f}–{result["up_at"] + 1:.1f} s; '
+        f"gunicorn workers started during the drill: {result['worker_boots']} (a new worker "
+        "holds no page yet).\n"
     )
     table = [
         ["page", "kind", "requests", "2xx/3xx", "non-2xx", "socket errors", "in the outage",
