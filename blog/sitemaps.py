@@ -5,8 +5,8 @@ from blog.models import Post
 
 class PostSitemap(Sitemap):
     changefreq = "weekly"
+    lastmod_field = "updated_at"
     priority = 0.7
-    limit = 5000
 
     def items(self):
         return Post.objects.published().only("slug", "updated_at").order_by("-published_at")

@@ -8,7 +8,7 @@ class EventSitemap(Sitemap):
     """Every public event page: upcoming ones first and more often, past ones stay findable."""
 
     changefreq = "daily"
-    limit = 5000
+    lastmod_field = "updated_at"
 
     def items(self):
         return Event.objects.public().only("slug", "updated_at", "ends_at").order_by("-starts_at")

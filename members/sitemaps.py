@@ -7,6 +7,7 @@ class MemberSitemap(Sitemap):
     """Profiles of active members (the others answer 404)."""
 
     changefreq = "monthly"
+    lastmod_field = "updated_at"
     priority = 0.5
 
     def items(self):

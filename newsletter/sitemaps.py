@@ -7,6 +7,7 @@ class CampaignSitemap(Sitemap):
     """The public web versions of sent campaigns (the archive)."""
 
     changefreq = "yearly"
+    lastmod_field = "sent_at"
     priority = 0.3
 
     def items(self):

@@ -13,15 +13,24 @@ from smartregion.site.sitemaps import sitemaps
 # The admin logs in through allauth's login: the same rate limits, MFA and email verification.
 admin.site.login = secure_admin_login(admin.site.login)
 
+SITEMAP_AREAS = ("blog", "events", "members", "newsletter", "site")
+
 # Outside the language prefix: machines' URLs and the staff's admin (German only).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # The sitemap index lists each section's pages (sitemap-blog.xml, sitemap-blog.xml?p=2, ...).
     path(
         "sitemap.xml",
-        reading_page("blog", "events", "members", "newsletter", "site")(sitemap_views.sitemap),
-        {"sitemaps": sitemaps},
+        reading_page(*SITEMAP_AREAS)(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        reading_page(*SITEMAP_AREAS)(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
     ),
     path("admin/", admin.site.urls),
 ]

@@ -90,7 +90,7 @@ def test_every_reading_page_is_chosen_with_a_real_slug(client, settings):
     assert len(paths) == len(set(paths))
     for required in ("/", "/blog/", "/veranstaltungen/", "/veranstaltungen/kalender.ics",
                      "/mitglieder/", "/mitglieder/botschafter/", "/blog/feed/", "/blog/feed/atom/",
-                     "/sitemap.xml", "/newsletter/archiv/", "/impressum/", "/datenschutz/",
+                     "/sitemap.xml", "/sitemap-blog.xml", "/newsletter/archiv/", "/impressum/", "/datenschutz/",
                      "/barrierefreiheit/", "/leichte-sprache/", "/gebaerdensprache/", "/en/",
                      "/en/blog/", "/suche/?q=Digitalisierung"):  # fmt: skip
         assert required in paths

@@ -30,6 +30,7 @@ from tests.blog.helpers import (
     with_files,
 )
 from tests.factories import PostFactory, UserFactory, image_bytes, uploaded_image
+from tests.sitemaps import whole_sitemap
 from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_whole_path_from_the_form_to_the_published_post(
     assert f"<link>{site_url}{detail_url}</link>" in rss
     atom = client.get("/blog/feed/atom/").content.decode()
     assert f'href="{site_url}{detail_url}"' in atom
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = whole_sitemap(client)
     assert f"{detail_url}</loc>" in sitemap
     home = client.get("/").content.decode()
     assert post.title in home and f'href="{detail_url}"' in home

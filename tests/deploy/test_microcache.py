@@ -131,6 +131,7 @@ READING_PAGES = [
     "/leichte-sprache/",
     "/gebaerdensprache/",
     "/sitemap.xml",
+    "/sitemap-blog.xml",
     "/robots.txt",
 ]
 

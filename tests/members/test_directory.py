@@ -14,6 +14,7 @@ from members import services
 from members.models import Organisation
 from smartregion.core.models import Municipality
 from tests.members.helpers import member, verified_user
+from tests.sitemaps import whole_sitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +259,7 @@ def test_home_page_shows_the_newest_members_as_logo_cards(client):
 
 
 def test_sitemap_lists_active_member_profiles_only(client, members_set):
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = whole_sitemap(client)
     assert "/mitglieder/zechenblick-software-gmbh/" in xml
     assert "/mitglieder/botschafter/" in xml and "/mitglieder/</loc>" in xml
     assert "widerrufen-gmbh" not in xml and "/mitglieder/ohne/" not in xml

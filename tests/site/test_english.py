@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from smartregion.core.models import Topic
 from smartregion.site.views import server_error
+from tests.sitemaps import whole_sitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_sitemap_lists_every_page_in_both_languages_with_alternates(client, sett
     from tests.members.helpers import member
 
     organisation = member()
-    body = client.get("/sitemap.xml").content.decode()
+    body = whole_sitemap(client)
     entries = dict(_urls(body))
     expected = {
         "de": "http://testserver/impressum/",

@@ -1,7 +1,18 @@
-import pytest
-from django.urls import reverse
+import re
+from datetime import datetime, timedelta
 
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post
 from smartregion.core.models import Municipality, Page, Topic
+from smartregion.site.sitemaps import InEachLanguage
+from tests.factories import PostFactory
+from tests.sitemaps import sitemap_pages, whole_sitemap
 from tests.staff import login_staff
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +130,7 @@ def test_robots_txt_points_to_sitemap(client):
 
 
 def test_sitemap_lists_home_and_pages(client):
-    response = client.get("/sitemap.xml")
-    body = response.content.decode()
-    assert response.status_code == 200
+    body = whole_sitemap(client)
     assert "<loc>http://testserver/</loc>" in body
     assert "<loc>http://testserver/impressum/</loc>" in body
 
@@ -170,3 +179,59 @@ def test_admin_login_goes_through_allauth_login(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# The sitemap index and its pages ---------------------------------------------------------------
+
+
+def _locations(client, path) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return re.findall(r"<url>\s*<loc>([^<]+)</loc>", response.content.decode())
+
+
+def test_the_sitemap_index_pages_each_section_and_every_url_is_on_one_page(client, monkeypatch):
+    monkeypatch.setattr(InEachLanguage, "limit", 3)  # an odd limit splits a post's two languages
+    posts = PostFactory.create_batch(4)
+    pages = sitemap_pages(client)
+    blog_pages = [page for page in pages if page.startswith("/sitemap-blog.xml")]
+    # 4 posts in 2 languages are 8 URLs: 3 pages of at most 3.
+    assert blog_pages == ["/sitemap-blog.xml", "/sitemap-blog.xml?p=2", "/sitemap-blog.xml?p=3"]
+    assert "/sitemap-static.xml" in pages and "/sitemap-legal.xml" in pages
+    locations = [loc for page in blog_pages for loc in _locations(client, page)]
+    assert [len(_locations(client, page)) for page in blog_pages] == [3, 3, 2]
+    expected = {f"http://testserver{post.get_absolute_url()}" for post in posts}
+    expected |= {f"http://testserver/en{post.get_absolute_url()}" for post in posts}
+    assert sorted(locations) == sorted(expected)
+    assert client.get("/sitemap-blog.xml?p=4").status_code == 404
+    assert client.get("/sitemap-blog.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nichts.xml").status_code == 404
+
+
+def test_the_sitemap_index_gives_each_section_its_latest_change(client):
+    older = PostFactory()
+    newer = PostFactory()
+    Post.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    latest = Post.objects.get(pk=newer.pk).updated_at
+    index = client.get("/sitemap.xml").content.decode()
+    entry = re.search(r"<loc>http://testserver/sitemap-blog.xml</loc>\s*<lastmod>([^<]+)<", index)
+    assert entry and datetime.fromisoformat(entry.group(1)) == latest
+
+
+def test_a_sitemap_page_reads_its_own_items_whatever_the_section_holds(client, monkeypatch):
+    monkeypatch.setattr(InEachLanguage, "limit", 10)  # 5 posts in two languages a page
+
+    def queries_for_first_page() -> int:
+        caches["fragments"].clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/sitemap-blog.xml").status_code == 200
+        return len(queries)
+
+    PostFactory.create_batch(2)
+    few = queries_for_first_page()
+    PostFactory.create_batch(30)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap-blog.xml").status_code == 200
+    assert len(queries) == few
+    rows = [q["sql"] for q in queries if 'FROM "blog_post"' in q["sql"] and "LIMIT" in q["sql"]]
+    assert rows and all(sql.endswith("LIMIT 5") for sql in rows)
