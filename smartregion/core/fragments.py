@@ -28,8 +28,10 @@ from django.core.signals import setting_changed
 from django.db import DatabaseError, connections, migrations, router
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition
 
@@ -273,11 +275,7 @@ def reading_page(*areas: str, timed: bool = True):
             response = respond(request, *args, **kwargs)
             page = request.reading_page
             if page and page.shared and response.status_code in (200, 304):
-                response.headers["Cache-Control"] = (
-                    f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SECONDS}, "
-                    f"stale-if-error={settings.PAGE_STALE_SECONDS}"
-                )
-                response.shared_page = True
+                _share(response)
             else:
                 if page is not None:  # condition() gave it the page's ETag: not this one's
                     response.headers.pop("ETag", None)
@@ -285,10 +283,59 @@ def reading_page(*areas: str, timed: bool = True):
                     response.headers["Cache-Control"] = PRIVATE
             return response
 
-        wrapper.reading_page_areas = areas
+        wrapper.reading_page = (areas, timed)  # NotModifiedMiddleware finds the page's key by it
         return wrapper
 
     return decorator
+
+
+def _share(response: HttpResponse) -> None:
+    """Mark a reading page's response as the same for every anonymous visitor: the proxy in front
+    may keep it PAGE_CACHE_SECONDS, and serve it PAGE_STALE_SECONDS longer while the site fails."""
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SECONDS}, "
+        f"stale-if-error={settings.PAGE_STALE_SECONDS}"
+    )
+    response.shared_page = True
+
+
+class NotModifiedMiddleware:
+    """Answers an anonymous visitor's conditional request for a reading page with 304 right below
+    WhiteNoise, when the ETag matches: the answer the page's view gives (``reading_page``), without
+    the session, locale, CSRF, authentication, message and account middleware that would run
+    before it. The page's key needs the language, which the URL alone gives (LocaleMiddleware
+    takes it from the prefix only), and the versions, read in the one query the view would make.
+    Anything else (no match, not a reading page, a personal request) goes on as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_IF_NONE_MATCH" in request.META and not is_personal(request):
+            response = _not_modified(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
+def _not_modified(request: HttpRequest) -> HttpResponse | None:
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        spec = getattr(match.func, "reading_page", None)
+        if spec is None:
+            return None
+        page = _Page(request, *spec)
+    response = get_conditional_response(request, etag=quote_etag(page.etag))
+    if response is None or response.status_code != 304:
+        return None
+    response.headers["ETag"] = quote_etag(page.etag)
+    _share(response)
+    return response
 
 
 # What a kept page is rebuilt from: the view's own headers (content type, disposition, robots),

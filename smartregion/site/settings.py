@@ -176,6 +176,8 @@ MIDDLEWARE = [
     "smartregion.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous visitor's matching If-None-Match for a reading page: 304 here (fragments.py).
+    "smartregion.core.fragments.NotModifiedMiddleware",
     # Sees every cookie set below it: a response that sets one is never shared (fragments.py).
     "smartregion.core.fragments.CachePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -57,6 +57,7 @@ def reading_paths(content) -> list[str]:
         "/newsletter/archiv/",
         f"/newsletter/archiv/{content['campaign'].pk}/",
         "/sitemap.xml",
+        "/sitemap-blog.xml",
         "/robots.txt",
         "/ueber-uns/",
         "/impressum/",
@@ -106,6 +107,67 @@ def test_a_matching_etag_gets_304_without_rendering(client, content):
         # The proxy refreshes its copy with the 304: it says how long again.
         assert response["Cache-Control"] == SHARED
         assert not caches["fragments"].get(f"page:{etag.strip(chr(34))}"), path
+
+
+class _Below:
+    """Put right below NotModifiedMiddleware: records each request that goes on past it."""
+
+    seen: list[str] = []
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _Below.seen.append(request.get_full_path())
+        return self.get_response(request)
+
+
+@pytest.fixture
+def below(settings):
+    middleware = list(settings.MIDDLEWARE)
+    position = middleware.index("smartregion.core.fragments.NotModifiedMiddleware")
+    middleware.insert(position + 1, f"{__name__}._Below")
+    settings.MIDDLEWARE = middleware
+    _Below.seen.clear()
+    return _Below.seen
+
+
+def test_a_matching_etag_is_answered_before_the_session_and_the_rest_of_the_stack(
+    client, content, below
+):
+    for path in reading_paths(content):
+        etag = client.get(path)["ETag"]
+        below.clear()
+        for method in (client.get, client.head):
+            response = method(path, HTTP_IF_NONE_MATCH=etag)
+            assert response.status_code == 304, path
+            assert response["ETag"] == etag and response["Cache-Control"] == SHARED, path
+        assert below == [], path
+        # Another ETag goes on to the page.
+        response = client.get(path, HTTP_IF_NONE_MATCH='"0123456789abcdef0123456789abcdef"')
+        assert response.status_code == 200 and below == [path], path
+
+
+def test_only_an_anonymous_conditional_request_for_a_reading_page_is_answered_early(
+    client, content, below
+):
+    etag = client.get("/blog/")["ETag"]
+    client.cookies[settings.SESSION_COOKIE_NAME] = "irgendwas"
+    assert client.get("/blog/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+    assert client.post("/blog/", HTTP_IF_NONE_MATCH=etag).status_code == 405
+    assert client.get("/blog", HTTP_IF_NONE_MATCH=etag).status_code == 301  # APPEND_SLASH
+    assert client.get("/gibt-es-nicht/", HTTP_IF_NONE_MATCH=etag).status_code == 404
+    assert client.get("/konto/login/", HTTP_IF_NONE_MATCH="*").status_code == 200
+    # The first request (no If-None-Match), then each of the others.
+    assert below == ["/blog/", "/blog/", "/blog/", "/blog", "/gibt-es-nicht/", "/konto/login/"]
+    # The English page's key is in English, as the page's own view makes it.
+    english = client.get("/en/blog/")["ETag"]
+    assert english != etag
+    below.clear()
+    assert client.get("/en/blog/", HTTP_IF_NONE_MATCH=english).status_code == 304
+    assert client.get("/en/blog/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert below == ["/en/blog/"]
 
 
 def test_a_head_request_gets_the_headers_of_the_kept_page(client, content):
