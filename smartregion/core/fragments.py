@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -178,7 +178,9 @@ class _LastKnown:
 class _Page:
     """One anonymous request for a reading page: its key in the fragments cache and its ETag."""
 
-    def __init__(self, request: HttpRequest, areas: tuple[str, ...], timed: bool):
+    def __init__(
+        self, request: HttpRequest, areas: tuple[str, ...], timed: bool, language: str = ""
+    ):
         keys = list(areas)
         minute = clock_minute()
         self.stale = False
@@ -196,7 +198,7 @@ class _Page:
             logger.warning("content versions unreadable, serving %s as cached", request.path)
         parts = (
             release(),
-            translation.get_language(),
+            language or translation.get_language(),
             request.scheme,
             request.get_host(),
             request.get_full_path(),
@@ -321,21 +323,28 @@ class NotModifiedMiddleware:
 
 def _not_modified(request: HttpRequest) -> HttpResponse | None:
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    with translation.override(language):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        spec = getattr(match.func, "reading_page", None)
-        if spec is None:
-            return None
-        page = _Page(request, *spec)
+    spec = _reading_page_at(request.path_info, language, settings.ROOT_URLCONF)
+    if spec is None:
+        return None
+    page = _Page(request, *spec, language=language)
     response = get_conditional_response(request, etag=quote_etag(page.etag))
     if response is None or response.status_code != 304:
         return None
     response.headers["ETag"] = quote_etag(page.etag)
     _share(response)
     return response
+
+
+@lru_cache(maxsize=4096)
+def _reading_page_at(path: str, language: str, urlconf: str) -> tuple | None:
+    """The areas and timing of the reading page at ``path``, or None: resolved once per path
+    (bounded: paths that are not pages only ever take a place that an older one gives up)."""
+    with translation.override(language):
+        try:
+            match = resolve(path, urlconf)
+        except Resolver404:
+            return None
+    return getattr(match.func, "reading_page", None)
 
 
 # What a kept page is rebuilt from: the view's own headers (content type, disposition, robots),
@@ -433,8 +442,10 @@ def release() -> str:
 
 @receiver(setting_changed)
 def _settings_changed(**kwargs) -> None:
-    """Settings are part of the release (tests change them within one process)."""
+    """Settings are part of the release (tests change them within one process), and the URLs
+    may have changed with them."""
     release.cache_clear()
+    _reading_page_at.cache_clear()
 
 
 def _plain(value):
