@@ -97,3 +97,18 @@ def test_every_reading_page_is_chosen_with_a_real_slug(client, settings):
     # Each answers 200 with an ETag, and 304 to it and to the header of the 304 part.
     assert bench_pages.verify_not_modified(client_fetch(client), chosen) == []
     assert any(re.fullmatch(r"/veranstaltungen/bench-[^/]+/kalender\.ics", p) for p in paths)
+
+
+def test_the_queries_of_a_first_rendering_are_those_of_the_page_itself(client):
+    portal.fill_events(4)
+    pages = [
+        {"label": "events", "path": "/veranstaltungen/", "list": True},
+        {"label": "events, English", "path": "/en/veranstaltungen/", "list": True},
+    ]
+    bench_pages.inspect_pages(pages)
+    for page in pages:
+        assert page["status"] == 200 and page["writes"] == 0
+        assert page["warm_queries"] == 1  # the content versions
+        # The versions, the count and the events with their topics: not the Themenfelder and
+        # Kommunen, which a worker holds until they change.
+        assert page["cold_queries"] == 4, page
