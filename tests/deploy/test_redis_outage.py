@@ -20,9 +20,10 @@ from tests.outages import Cable
 pytestmark = pytest.mark.deployed
 
 ROOT = Path(__file__).resolve().parents[2] / "var" / "test-deploy-redis"
-# The machine's Redis, a database number of this drill's own.
+# The machine's Redis, a database number of this drill's own: two after the tests' own
+# (TEST_REDIS_URL, default 9), one after the deployed stack's (default 10).
 REDIS = urlsplit(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
-REDIS_DB = 11
+REDIS_DB = (int(REDIS.path.strip("/") or 0) + 2) % 16
 MINE = "/blog/meine-beitraege/"  # needs a login
 
 
