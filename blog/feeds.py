@@ -5,6 +5,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
+from smartregion.core.dates import whole_seconds
 
 
 class LatestPostsFeed(Feed):
@@ -37,10 +38,10 @@ class LatestPostsFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.published_at
+        return whole_seconds(item.published_at)
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return whole_seconds(item.updated_at)
 
     def item_author_name(self, item):
         return item.organisation_name

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from blog import services
 from blog.models import Post, Report
 from smartregion.core import mail
-from smartregion.core.personal_data import Person, Provider, file_name, iso
+from smartregion.core.dates import iso8601
+from smartregion.core.personal_data import Person, Provider, file_name
 
 
 def _posts(person: Person):
@@ -40,8 +41,8 @@ def export(person: Person) -> dict:
                 "post": report.post.title,
                 "reason": report.reason,
                 "email": report.email,
-                "created_at": iso(report.created_at),
-                "resolved_at": iso(report.resolved_at),
+                "created_at": iso8601(report.created_at),
+                "resolved_at": iso8601(report.resolved_at),
             }
             for report in _reports(person).select_related("post").order_by("created_at", "pk")
         ],
@@ -69,10 +70,10 @@ def _post(post: Post) -> dict:
         ],
         "author_name": post.author_name,
         "author_email": post.author_email,
-        "consent_at": iso(post.consent_at),
-        "created_at": iso(post.created_at),
-        "confirmed_at": iso(post.confirmed_at),
-        "published_at": iso(post.published_at),
+        "consent_at": iso8601(post.consent_at),
+        "created_at": iso8601(post.created_at),
+        "confirmed_at": iso8601(post.confirmed_at),
+        "published_at": iso8601(post.published_at),
         "rejection_reason": post.rejection_reason,
     }
 

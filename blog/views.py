@@ -17,6 +17,7 @@ from blog.forms import PostForm, ReportForm
 from blog.models import Post, PostImage
 from blog.searchable import POSTS
 from smartregion.core import searchable
+from smartregion.core.dates import iso8601
 from smartregion.core.fragments import (
     cached,
     cached_fragment,
@@ -175,8 +176,8 @@ def _json_ld(post: Post) -> dict:
         "headline": post.title_i18n.text,
         "description": post.teaser_i18n.text,
         "url": settings.SITE_URL + post.get_absolute_url(),
-        "datePublished": post.published_at.isoformat() if post.published_at else None,
-        "dateModified": post.updated_at.isoformat(),
+        "datePublished": iso8601(post.published_at),
+        "dateModified": iso8601(post.updated_at),
         "author": {"@type": "Organization", "name": post.organisation_name},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         "inLanguage": "de",

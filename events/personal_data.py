@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from events import services
 from events.models import Event, Registration
 from smartregion.core import mail
-from smartregion.core.personal_data import Person, Provider, iso
+from smartregion.core.dates import iso8601
+from smartregion.core.personal_data import Person, Provider
 
 # A proposal the Redaktion never published is the person's draft; an event that was public
 # (published, cancelled) is the organisation's and has other people's registrations.
@@ -32,18 +33,18 @@ def export(person: Person) -> dict:
         "registrations": [
             {
                 "event": registration.event.title,
-                "event_starts_at": iso(registration.event.starts_at),
+                "event_starts_at": iso8601(registration.event.starts_at),
                 "name": registration.name,
                 "email": registration.email,
                 "organisation": registration.organisation,
                 "status": registration.status,
                 "status_label": str(registration.get_status_display()),
                 "place": registration.place,
-                "consent_at": iso(registration.consent_at),
-                "created_at": iso(registration.created_at),
-                "confirmed_at": iso(registration.confirmed_at),
-                "waitlisted_at": iso(registration.waitlisted_at),
-                "cancelled_at": iso(registration.cancelled_at),
+                "consent_at": iso8601(registration.consent_at),
+                "created_at": iso8601(registration.created_at),
+                "confirmed_at": iso8601(registration.confirmed_at),
+                "waitlisted_at": iso8601(registration.waitlisted_at),
+                "cancelled_at": iso8601(registration.cancelled_at),
             }
             for registration in registrations
         ],
@@ -52,11 +53,11 @@ def export(person: Person) -> dict:
                 "title": event.title,
                 "status": event.status,
                 "status_label": str(event.get_status_display()),
-                "starts_at": iso(event.starts_at),
-                "ends_at": iso(event.ends_at),
+                "starts_at": iso8601(event.starts_at),
+                "ends_at": iso8601(event.ends_at),
                 "teaser": event.teaser,
                 "description": event.description,
-                "created_at": iso(event.created_at),
+                "created_at": iso8601(event.created_at),
             }
             for event in _proposed(person).order_by("created_at", "pk")
         ],

@@ -17,6 +17,7 @@ from events import ical, services
 from events.forms import EventProposalForm, RegistrationForm
 from events.models import Event, Registration
 from members.models import Organisation
+from smartregion.core.dates import iso8601
 from smartregion.core.fragments import reading_page
 from smartregion.core.images import refuse_images
 from smartregion.core.models import taxonomy
@@ -133,8 +134,8 @@ def _json_ld(event: Event, *, organiser_url: str | None) -> str:
         "name": event.title_i18n.text,
         "description": event.teaser_i18n.text,
         "url": url,
-        "startDate": timezone.localtime(event.starts_at).isoformat(),
-        "endDate": timezone.localtime(event.ends_at).isoformat(),
+        "startDate": iso8601(event.starts_at),
+        "endDate": iso8601(event.ends_at),
         "eventStatus": "https://schema.org/EventCancelled"
         if event.is_cancelled
         else "https://schema.org/EventScheduled",

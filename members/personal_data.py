@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Application, Invitation, Organisation
 from smartregion.core import files, mail
-from smartregion.core.personal_data import Person, Provider, file_name, iso
+from smartregion.core.dates import iso8601
+from smartregion.core.personal_data import Person, Provider, file_name
 
 
 def export(person: Person) -> dict:
@@ -30,8 +31,8 @@ def export(person: Person) -> dict:
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_joined": iso(user.date_joined),
-            "last_login": iso(user.last_login),
+            "date_joined": iso8601(user.date_joined),
+            "last_login": iso8601(user.last_login),
             "is_active": user.is_active,
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
@@ -51,8 +52,8 @@ def export(person: Person) -> dict:
             {
                 "organisation": invitation.organisation.name,
                 "email": invitation.email,
-                "created_at": iso(invitation.created_at),
-                "accepted_at": iso(invitation.accepted_at),
+                "created_at": iso8601(invitation.created_at),
+                "accepted_at": iso8601(invitation.accepted_at),
             }
             for invitation in _invitations(person).select_related("organisation")
         ],
@@ -75,15 +76,15 @@ def _application(application: Application) -> dict:
         "wants_ambassador": application.wants_ambassador,
         "ambassador_motivation": application.ambassador_motivation,
         "decision_reason": application.decision_reason,
-        "created_at": iso(application.created_at),
-        "decided_at": iso(application.decided_at),
+        "created_at": iso8601(application.created_at),
+        "decided_at": iso8601(application.decided_at),
         # Staff members' names are not the applicant's data: a message is theirs or the
         # Redaktion's.
         "messages": [
             {
                 "from": "redaktion" if message.from_staff else "applicant",
                 "text": message.text,
-                "created_at": iso(message.created_at),
+                "created_at": iso8601(message.created_at),
             }
             for message in application.messages.all()
         ],

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from newsletter import services
 from newsletter.models import Subscriber
-from smartregion.core.personal_data import Person, Provider, Section, iso
+from smartregion.core.dates import iso8601
+from smartregion.core.personal_data import Person, Provider, Section
 
 
 def _subscribers(person: Person):
@@ -37,20 +38,20 @@ def subscriber_export(subscriber: Subscriber) -> dict:
             # The wording the person was shown and consented to, and its language.
             "text": consent.wording(subscriber.consent_language).text,
             "text_language": subscriber.consent_language,
-            "signup_at": iso(subscriber.signup_at),
-            "confirmed_at": iso(subscriber.confirmed_at),
+            "signup_at": iso8601(subscriber.signup_at),
+            "confirmed_at": iso8601(subscriber.confirmed_at),
             # Not stored, not even shortened (newsletter/models.py): the confirmation click is
             # the proof.
             "ip_address": None,
         },
-        "unsubscribed_at": iso(subscriber.unsubscribed_at),
-        "bounced_at": iso(subscriber.bounced_at),
+        "unsubscribed_at": iso8601(subscriber.unsubscribed_at),
+        "bounced_at": iso8601(subscriber.bounced_at),
         "deliveries": [
             {
                 "issue": delivery.campaign.subject,
                 "status": delivery.status,
-                "sent_at": iso(delivery.sent_at),
-                "bounced_at": iso(delivery.bounced_at),
+                "sent_at": iso8601(delivery.sent_at),
+                "bounced_at": iso8601(delivery.bounced_at),
             }
             for delivery in subscriber.deliveries.select_related("campaign").order_by("pk")
         ],

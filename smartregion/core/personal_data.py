@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
+
+from smartregion.core.dates import iso8601
 
 FORMAT = "smartregion-personal-data/1"  # the "format" key of the download
 
@@ -88,7 +89,7 @@ def sections(person: Person) -> list[Section]:
 
 def export(sections_: list[Section]) -> dict:
     """The download of ``sections()``: ``format``, ``created_at`` and one key per provider."""
-    data: dict = {"format": FORMAT, "created_at": iso(timezone.now())}
+    data: dict = {"format": FORMAT, "created_at": iso8601(timezone.now())}
     for section in sections_:
         data[section.provider.key] = section.data
     return data
@@ -101,15 +102,6 @@ def erase(person: Person) -> list[str]:
     for provider in providers():
         notes.extend(provider.erase(person))
     return notes
-
-
-def iso(value: datetime | date | None) -> str | None:
-    """A date or time for the download (ISO 8601, times in the site's zone), None as None."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
-    return value.isoformat()
 
 
 def file_name(name: str) -> str:
@@ -133,7 +125,7 @@ def _records_export(person: Person) -> dict:
         # What the person did that the moderation log recorded (a submission, an answer).
         "moderation_log": [
             {
-                "at": iso(entry.at),
+                "at": iso8601(entry.at),
                 "kind": str(entry.content_type.model_class()._meta.verbose_name)
                 if entry.content_type.model_class()
                 else entry.content_type.model,

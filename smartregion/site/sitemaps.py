@@ -9,6 +9,7 @@ from blog.sitemaps import PostSitemap
 from events.sitemaps import EventSitemap
 from members.sitemaps import MemberSitemap
 from newsletter.sitemaps import CampaignSitemap
+from smartregion.core.dates import whole_seconds
 from smartregion.core.models import EasyReadPage, Page
 
 
@@ -86,14 +87,14 @@ class InEachLanguage:
         if field is None:
             return items.count(), None
         summary = items.order_by().aggregate(count=Count("pk"), latest=Max(field))
-        return summary["count"], summary["latest"]
+        return summary["count"], whole_seconds(summary["latest"])
 
     def _items(self):
         return _InEachLanguage(self.items(), self._languages(), self._summary[0])
 
     def get_latest_lastmod(self):
         if getattr(self, "lastmod_field", None) is None:
-            return super().get_latest_lastmod()
+            return whole_seconds(super().get_latest_lastmod())
         return self._summary[1]
 
 

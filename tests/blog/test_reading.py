@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from smartregion.core.models import Municipality, Topic
+from tests.dates import assert_machine_time
 from tests.factories import PostFactory
 from tests.sitemaps import whole_sitemap
 from tests.staff import login_staff
@@ -405,7 +406,7 @@ def test_detail_page_has_opengraph_and_canonical(client, make_post, site_url):
     assert meta(html, "og:description") == post.teaser
     assert meta(html, "og:url") == url
     assert meta(html, "og:locale") == "de_DE"
-    assert datetime.fromisoformat(meta(html, "article:published_time")) == post.published_at
+    assert_machine_time(meta(html, "article:published_time"), post.published_at)
     assert f'<link rel="canonical" href="{url}">' in html
     assert f'<meta name="description" content="{post.teaser}">' in html
 
@@ -425,7 +426,8 @@ def test_detail_page_has_json_ld_blog_posting(client, make_post, site_url):
     assert data["headline"] == post.title
     assert data["description"] == post.teaser
     assert data["url"] == f"{site_url}/blog/{post.slug}/"
-    assert data["datePublished"] == post.published_at.isoformat()
+    assert_machine_time(data["datePublished"], post.published_at)
+    assert_machine_time(data["dateModified"], post.updated_at)
     assert data["author"] == {"@type": "Organization", "name": post.organisation_name}
     assert data["publisher"]["name"] == "SMART REGION Emscher-Lippe"
     assert data["inLanguage"] == "de"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from events.models import Event
 from smartregion.core.models import Municipality, Topic
+from tests.dates import assert_machine_time
 from tests.factories import EventFactory
 from tests.members.helpers import member
 from tests.sitemaps import whole_sitemap
@@ -226,7 +227,8 @@ def test_detail_has_schema_org_event_json_ld(client):
     data = json.loads(match.group(1))
     assert data["@type"] == "Event"
     assert data["name"] == event.title
-    assert data["startDate"] == timezone.localtime(event.starts_at).isoformat()
+    assert_machine_time(data["startDate"], event.starts_at)
+    assert_machine_time(data["endDate"], event.ends_at)
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert data["location"]["@type"] == "Place"
