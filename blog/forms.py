@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import MAX_GALLERY_IMAGES, MAX_TOPICS, Post
 from blog.video import parse_video_url
+from smartregion.core.forms import WebAddressField
 from smartregion.core.images import KeepsImagesMixin, VerifiedImageField, photo_field
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.spam import SpamProtectedForm
@@ -45,16 +46,13 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
         max_length=250,
         help_text=_("Beschreiben Sie kurz, was auf dem Bild zu sehen ist (für blinde Menschen)."),
     )
-    video_url = forms.URLField(
+    video_url = WebAddressField(
         label=_("Video (optional)"),
         required=False,
         max_length=300,
-        assume_scheme="https",
         help_text=_("Link zu einem Video auf YouTube oder Vimeo."),
     )
-    website = forms.URLField(
-        label=_("Website (optional)"), required=False, max_length=300, assume_scheme="https"
-    )
+    website = WebAddressField(label=_("Website (optional)"), required=False, max_length=300)
     author_name = forms.CharField(label=_("Ihr Name"), max_length=150)
     author_email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse"),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from members.models import Organisation
+from smartregion.core.forms import WebAddressField
 from smartregion.core.images import photo_field
 from smartregion.core.models import Topic
 from smartregion.core.spam import SpamProtectedForm
@@ -117,6 +118,7 @@ class EventProposalForm(forms.ModelForm):
             "format": forms.RadioSelect,
         }
         labels = {"capacity": _("Plätze (optional)"), "venue_name": _("Veranstaltungsort")}
+        field_classes = {"online_url": WebAddressField}
         help_texts = {
             "description": _(
                 "Markdown: **fett**, *kursiv*, [Linktext](https://beispiel.de), Aufzählung mit - am Zeilenanfang."

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Application, Organisation, OrganisationKind
+from smartregion.core.forms import WebAddressField
 from smartregion.core.images import MB, VerifiedImageField
 from smartregion.core.models import Municipality, Topic
 
@@ -58,7 +59,7 @@ class ApplicationForm(forms.Form):
     address = forms.CharField(
         label=_("Anschrift"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    website = forms.URLField(label=_("Website"), max_length=300, assume_scheme="https")
+    website = WebAddressField(label=_("Website"), max_length=300)
     description = forms.CharField(
         label=_("Ihre digitale Arbeit"),
         min_length=50,
@@ -167,6 +168,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["description", "topics", "website", "address", "contact_person"]
+        field_classes = {"website": WebAddressField}
         labels = {
             "description": _("Beschreibung der digitalen Arbeit"),
             "website": _("Website"),
@@ -187,7 +189,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].widget.attrs["maxlength"] = 5000
-        self.fields["website"].assume_scheme = "https"
         self.fields["website"].widget.attrs["autocomplete"] = "url"
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["contact_person"].widget.attrs["autocomplete"] = "name"
