@@ -37,3 +37,13 @@ def test_skip_link_moves_focus_to_main_content(live_server, page):
 def test_account_and_content_pages_pass_axe(live_server, page, axe_check, path):
     page.goto(live_server.url + path)
     axe_check(page)
+
+
+def test_a_form_sent_without_its_cookie_gets_the_sites_own_page(live_server, page, axe_check):
+    page.goto(live_server.url + "/barrierefreiheit/rueckmeldung/")
+    page.fill("#id_message", "Der Kontrast im Kopf der Seite ist zu schwach.")
+    page.context.clear_cookies()  # blocked, or gone while the page was open
+    page.get_by_role("button", name="Nachricht senden").click()
+    assert page.locator("h1").inner_text() == "Formular nicht angenommen"
+    assert page.evaluate("document.documentElement.lang") == "de"
+    axe_check(page)

@@ -237,3 +237,21 @@ def test_a_sitemap_page_reads_its_own_items_whatever_the_section_holds(client, m
     assert len(queries) == few
     rows = [q["sql"] for q in queries if 'FROM "blog_post"' in q["sql"] and "LIMIT" in q["sql"]]
     assert rows and all(sql.endswith("LIMIT 5") for sql in rows)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "language", "title"),
+    [("", "de", "Formular nicht angenommen"), ("/en", "en", "Form not accepted")],
+)
+def test_a_form_sent_without_its_csrf_cookie_gets_the_sites_own_page(prefix, language, title):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        prefix + "/barrierefreiheit/rueckmeldung/", {"message": "Kontrast zu schwach"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{title}</h1>" in html
+    assert 'class="skip-link"' in html  # the site's own layout
+    assert "CSRF" not in html
