@@ -122,3 +122,20 @@ def test_login_with_a_header_shorter_than_the_proxy_count_is_no_error(settings, 
         HTTP_X_FORWARDED_FOR="203.0.113.5",
     )
     assert response.status_code == 200
+
+
+def test_account_forms_show_their_fields_as_the_portals_own_forms(client):
+    """allauth's pages render each field through includes/_field.html: the password rules (a
+    list) in a <div> tied to the input, errors beside the field, the typed address kept."""
+    html = client.get(reverse("account_signup")).content.decode()
+    assert re.search(r'<div class="helptext" id="id_password1_helptext"><ul>', html)
+    assert re.search(
+        r'<input[^>]*aria-describedby="id_password1_helptext"[^>]*id="id_password1"', html
+    )
+    assert "<p>" not in html.split('id="id_email"')[0].rsplit("<form", 1)[1]
+
+    html = client.post(
+        reverse("account_signup"), {"email": "anna@beispiel", "password1": "a", "password2": "b"}
+    ).content.decode()
+    assert re.search(r'<div class="field field--error">\s*<label for="id_email">', html)
+    assert re.search(r'<input[^>]*value="anna@beispiel"[^>]*aria-invalid="true"', html)
