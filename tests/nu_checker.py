@@ -33,7 +33,11 @@ JAVA_NEEDED = 17
 
 
 class Unavailable(Exception):
-    """The checker cannot run here; the text says why and what to install."""
+    """The checker cannot run here; the text says why and what to do."""
+
+
+class JavaMissing(Unavailable):
+    """No Java on this machine (the one reason to skip the checker's test)."""
 
 
 def java() -> str | None:
@@ -55,8 +59,14 @@ def fetch(jar: Path = JAR) -> Path:
     """The jar, downloaded and verified first if it is not here yet."""
     if jar.exists():
         return jar
-    with urllib.request.urlopen(TARBALL, timeout=120) as response:
-        tarball = response.read()
+    try:
+        with urllib.request.urlopen(TARBALL, timeout=120) as response:
+            tarball = response.read()
+    except OSError as error:
+        raise Unavailable(
+            f"cannot fetch {TARBALL} ({error}): without access to the npm registry, put that "
+            f"tarball's package/build/dist/vnu.jar at {jar}"
+        ) from error
     algorithm, expected = INTEGRITY.split("-", 1)
     digest = base64.b64encode(hashlib.new(algorithm, tarball).digest()).decode()
     if digest != expected:
@@ -77,7 +87,7 @@ def ready() -> tuple[str, Path]:
     """Java and the jar, or Unavailable saying what is missing."""
     executable = java()
     if executable is None:
-        raise Unavailable(
+        raise JavaMissing(
             "Java is missing: the Nu Html Checker needs Java "
             f"{JAVA_NEEDED}+ (Debian: apt-get install default-jre-headless)"
         )

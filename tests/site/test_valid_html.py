@@ -123,10 +123,12 @@ class Pages:
 def checker():
     try:
         nu_checker.ready()
-    except nu_checker.Unavailable as missing:
+    except nu_checker.JavaMissing as missing:
         if os.environ.get("REQUIRE_NU_CHECKER"):
             pytest.fail(f"REQUIRE_NU_CHECKER is set, but {missing}")
         pytest.skip(str(missing))
+    except nu_checker.Unavailable as broken:  # Java is here: the checker must run
+        pytest.fail(str(broken))
     return nu_checker.check
 
 
