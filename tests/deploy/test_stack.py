@@ -115,6 +115,18 @@ def test_unknown_address_shows_the_sites_own_german_404_page(stack, visitor):
     assert "URLconf" not in response.text  # not Django's debug page
 
 
+def test_a_form_sent_without_its_csrf_cookie_shows_the_sites_own_german_page(stack, visitor):
+    """A token from the form but no cookie (blocked, or expired while the page was open)."""
+    person = visitor("127.0.0.34")
+    fields = person.form("/barrierefreiheit/rueckmeldung/")
+    person.client.cookies.clear()
+    response = person.post("/barrierefreiheit/rueckmeldung/", {**fields, "message": "Kontrast"})
+    assert response.status_code == 403
+    assert '<html lang="de">' in response.text
+    assert "<h1>Formular nicht angenommen</h1>" in response.text
+    assert "CSRF" not in response.text  # not Django's own page
+
+
 def test_account_pages_say_sie_with_the_compiled_german_catalogue(stack, visitor):
     """The stack compiles the project's catalogues as an upgrade does (compilemessages): allauth's
     login page says „Sie“, not „Du hast noch kein Konto bei uns?“."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from members import services
 from members.models import Organisation
@@ -22,6 +24,19 @@ def verified_user(email: str = "anna@example.org", **kwargs):
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def password_login(client, email: str, password: str, *, next_url: str = "", follow=False):
+    """Log in through allauth's form, as a person does. Not followed, the response's Location is
+    the next step (``next_url``, or the second factor's form)."""
+    url = reverse("account_login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    return client.post(url, {"login": email, "password": password}, follow=follow)
+
+
+def reauthenticate(client, password: str) -> None:
+    """Confirm the password again, as the pages that change the security of an account ask."""
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, response.content.decode()
 
 
 def logo_upload(name: str = "logo.png", fmt: str = "PNG") -> SimpleUploadedFile:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from smartregion.core.staff import is_staff_account
-from tests.members.helpers import verified_user
+from tests.members.helpers import password_login, verified_user
 from tests.staff import login_staff, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -105,13 +105,6 @@ def test_removing_the_authenticator_locks_the_account_out_of_the_admin_again(cli
     assert client.get(ADMIN)["Location"] == activation_url(ADMIN)
 
 
-def _password_login(client, email: str, next_url: str):
-    return client.post(
-        reverse("account_login") + "?" + urlencode({"next": next_url}),
-        {"login": email, "password": PASSWORD},
-    )
-
-
 @pytest.mark.parametrize("wanted", ["/admin/", "/admin/blog/post/"])
 def test_first_login_sets_up_totp_shows_recovery_codes_and_continues_to_the_admin(
     client, time_machine, wanted
@@ -125,7 +118,7 @@ def test_first_login_sets_up_totp_shows_recovery_codes_and_continues_to_the_admi
     assert login_url.startswith(reverse("admin:login"))
     to_login = client.get(login_url)
     assert to_login["Location"].startswith(reverse("account_login"))
-    logged_in = _password_login(client, user.email, wanted)
+    logged_in = password_login(client, user.email, PASSWORD, next_url=wanted)
     assert logged_in["Location"] == wanted
     # ... which asks for TOTP first.
     to_activation = client.get(wanted)
@@ -159,7 +152,7 @@ def test_first_login_sets_up_totp_shows_recovery_codes_and_continues_to_the_admi
     # Next time the password alone is not enough: allauth asks for the code.
     client.post(reverse("account_logout"))
     time_machine.shift(timedelta(minutes=2))
-    again = _password_login(client, user.email, wanted)
+    again = password_login(client, user.email, PASSWORD, next_url=wanted)
     assert again["Location"].startswith(reverse("mfa_authenticate"))
     assert client.get(wanted)["Location"].startswith(reverse("admin:login"))
     code = totp_code(secret.group(1), timezone.now().timestamp())
@@ -172,7 +165,7 @@ def test_recovery_codes_page_offers_no_way_to_the_admin_to_members(client):
     member = verified_user("mitglied@example.org")
     member.set_password(PASSWORD)
     member.save()
-    _password_login(client, member.email, "/")
+    password_login(client, member.email, PASSWORD, next_url="/")
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     RecoveryCodes.activate(member)
     page = client.get(reverse("mfa_view_recovery_codes"))

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 from smartregion.core.mail import render_mail
-from tests.members.helpers import verified_user
+from tests.members.helpers import password_login, reauthenticate, verified_user
 from tests.staff import give_totp, totp_code
 
 PASSWORD = "Sehr-sicheres-Passwort-42"
@@ -159,18 +159,6 @@ def page_texts(pages: dict[str, object]) -> dict[str, str]:
     return texts
 
 
-def password_login(client, email: str):
-    return client.post(
-        reverse("account_login"), {"login": email, "password": PASSWORD}, follow=True
-    )
-
-
-def reauthenticate(client):
-    """Confirm the password again, as the pages that change the security of an account ask."""
-    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()
-
-
 @pytest.mark.django_db
 def test_allauth_pages_for_visitors_say_sie(client):
     """Login, signup, password reset (request, sent, link, new password, done, used link),
@@ -193,7 +181,9 @@ def test_allauth_pages_for_visitors_say_sie(client):
             {"email": "anna@example.org", "password1": PASSWORD, "password2": PASSWORD},
             follow=True,
         ),
-        "login, address not confirmed": password_login(client, "bert@example.org"),
+        "login, address not confirmed": password_login(
+            client, "bert@example.org", PASSWORD, follow=True
+        ),
         "password reset": client.get(reverse("account_reset_password")),
         "password reset, sent": client.post(
             reverse("account_reset_password"), {"email": "anna@example.org"}, follow=True
@@ -232,14 +222,14 @@ def test_allauth_pages_for_members_say_sie(client):
     """Logout, password change and set, email addresses with their messages, reauthentication,
     two-factor authentication: overview, activating TOTP, recovery codes, deactivating."""
     verified_user("anna@example.org", password=PASSWORD)
-    assert password_login(client, "anna@example.org").status_code == 200
+    assert password_login(client, "anna@example.org", PASSWORD, follow=True).status_code == 200
     pages = {
         "reauthenticate": client.get(reverse("account_reauthenticate")),
         "reauthenticate, wrong password": client.post(
             reverse("account_reauthenticate"), {"password": "falsch"}
         ),
     }
-    reauthenticate(client)
+    reauthenticate(client, PASSWORD)
     pages |= {
         # TOTP first: with an unconfirmed address (added below) allauth refuses to activate it.
         "two-factor authentication": client.get(reverse("mfa_index")),
@@ -274,7 +264,9 @@ def test_allauth_pages_with_two_factor_authentication_say_sie(client, django_use
     user = verified_user("anna@example.org", password=PASSWORD)
     secret = give_totp(user)
     RecoveryCodes.activate(user)
-    pages = {"login, second step": password_login(client, "anna@example.org")}
+    pages = {
+        "login, second step": password_login(client, "anna@example.org", PASSWORD, follow=True)
+    }
     pages["login, second step, wrong code"] = client.post(
         reverse("mfa_authenticate"), {"code": "000000"}
     )
@@ -282,7 +274,7 @@ def test_allauth_pages_with_two_factor_authentication_say_sie(client, django_use
         reverse("mfa_authenticate"), {"code": totp_code(secret, time.time())}, follow=True
     )
     pages["reauthenticate with code"] = client.get(reverse("mfa_reauthenticate"))
-    reauthenticate(client)
+    reauthenticate(client, PASSWORD)
     pages |= {
         "two-factor authentication": client.get(reverse("mfa_index")),
         "recovery codes": client.get(reverse("mfa_view_recovery_codes")),

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from tests import nu_checker
+from tests.members.helpers import verified_user
 from tests.staff import login_staff
 
 # URL names whose answer is not an HTML page, and what it is instead.
@@ -350,7 +351,7 @@ def members(pages: Pages, anonymous: Client, member: Client, applicant: Client) 
     apply = reverse("members:apply")
     pages.get("apply-anonymous", anonymous, apply)
     newcomer = Client()
-    newcomer.force_login(verified("neu@example.org"))
+    newcomer.force_login(verified_user("neu@example.org"))
     pages.get("apply", newcomer, apply)
     pages.post("apply-errors", newcomer, apply, application_data(website="kein Link"))
     application = Application.objects.get(applicant__email="bewerbung@example.org")
@@ -386,12 +387,6 @@ def members(pages: Pages, anonymous: Client, member: Client, applicant: Client) 
     )
     accept = reverse("members:accept_invitation", args=[make_token("member-invite", invitation.pk)])
     pages.get("accept-invitation", newcomer, accept)
-
-
-def verified(email: str):
-    from tests.members.helpers import verified_user
-
-    return verified_user(email)
 
 
 def newsletter(pages: Pages, anonymous: Client) -> None:
@@ -452,7 +447,7 @@ def accounts(pages: Pages, anonymous: Client, member: Client) -> None:
     pages.get("reauthenticate", member, reverse("account_reauthenticate"))
     pages.get("mfa", member, reverse("mfa_index"))
     two_factor(pages)
-    no_password = verified("ohne-passwort@example.org")
+    no_password = verified_user("ohne-passwort@example.org")
     no_password.set_unusable_password()
     no_password.save()
     client = Client()
@@ -468,18 +463,12 @@ def two_factor(pages: Pages) -> None:
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     from smartregion.site.demo.accounts import DEMO_PASSWORD
+    from tests.members.helpers import password_login, reauthenticate
     from tests.staff import give_totp, totp_code
 
-    def password_login(client: Client, email: str):
-        return client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
-
-    def reauthenticate(client: Client) -> None:
-        done = client.post(reverse("account_reauthenticate"), {"password": DEMO_PASSWORD})
-        assert done.status_code == 302, done.content.decode()
-
     member = Client()
-    password_login(member, "mitglied@example.org")
-    reauthenticate(member)
+    password_login(member, "mitglied@example.org", DEMO_PASSWORD)
+    reauthenticate(member, DEMO_PASSWORD)
     activate = reverse("mfa_activate_totp")
     pages.get("totp-activate", member, activate)
     pages.post("totp-activate-errors", member, activate, {"code": "000000"})
@@ -490,12 +479,12 @@ def two_factor(pages: Pages) -> None:
     secret = give_totp(editor)
     RecoveryCodes.activate(editor)
     staff = Client()
-    second_step = password_login(staff, editor.email)["Location"]
+    second_step = password_login(staff, editor.email, DEMO_PASSWORD)["Location"]
     pages.get("mfa-authenticate", staff, second_step)
     pages.post("mfa-authenticate-errors", staff, second_step, {"code": "000000"})
     staff.post(second_step, {"code": totp_code(secret, time.time())})
     pages.get("mfa-reauthenticate", staff, reverse("mfa_reauthenticate"))
-    reauthenticate(staff)
+    reauthenticate(staff, DEMO_PASSWORD)
     pages.get("recovery-codes", staff, reverse("mfa_view_recovery_codes"))
     pages.get("recovery-codes-generate", staff, reverse("mfa_generate_recovery_codes"))
     pages.get("totp-deactivate", staff, reverse("mfa_deactivate_totp"))
