@@ -209,13 +209,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form came back without its CSRF token or cookie (cookies blocked, the page open for very
-    long, a login in another tab): the site's own page in the visitor's language, not Django's
-    bare English-tagged one."""
-    return render(request, "403_csrf.html", status=403)
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     """A standalone 500 page: no context processors, no database. In the language of the URL
     (the error may have come before the language was activated): English under /en/."""

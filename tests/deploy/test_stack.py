@@ -1,6 +1,7 @@
 """The portal as deployed (nginx with TLS -> gunicorn -> PostgreSQL, the worker, a real SMTP
 server), driven over HTTPS by visitors with their own loopback addresses."""
 
+import re
 import time
 import uuid
 
@@ -125,6 +126,8 @@ def test_a_form_sent_without_its_csrf_cookie_shows_the_sites_own_german_page(sta
     assert '<html lang="de">' in response.text
     assert "<h1>Formular nicht angenommen</h1>" in response.text
     assert "CSRF" not in response.text  # not Django's own page
+    # rendered with its request: the navigation (context processors) is there
+    assert re.search(r'<nav class="site-nav"[^>]*>\s*<ul>\s*<li><a href="/"', response.text)
 
 
 def test_account_pages_say_sie_with_the_compiled_german_catalogue(stack, visitor):
