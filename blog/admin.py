@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from blog import services
-from blog.models import Post, PostImage, Report
+from blog.models import SECTIONS, Post, PostImage, Report
 from smartregion.core import moderation
 from smartregion.core.admin_decisions import Decision, DecisionAdminMixin
 
@@ -111,6 +111,7 @@ class PostAdmin(DecisionAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (_("Moderation"), {"fields": ["status", "preview_link", "history", "rejection_reason"]}),
         (_("Beitrag"), {"fields": ["title", "slug", "teaser", "body", "video_url", "website"]}),
+        (_("Abschnitte"), {"fields": [section.field for section in SECTIONS]}),
         (_("Englisch"), {"fields": ["title_en", "teaser_en"], "classes": ["collapse"]}),
         (
             _("Einordnung"),

@@ -2,12 +2,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import MAX_GALLERY_IMAGES, MAX_TOPICS, Post
+from blog.models import MAX_GALLERY_IMAGES, MAX_TOPICS, SECTION_MAX_LENGTH, SECTIONS, Post
 from blog.video import parse_video_url
 from smartregion.core.forms import WebAddressField
 from smartregion.core.images import KeepsImagesMixin, VerifiedImageField, photo_field
 from smartregion.core.models import Municipality, Topic
 from smartregion.core.spam import SpamProtectedForm
+
+
+def section_field(name: str) -> forms.CharField:
+    """An optional section of the story (blog.models.SECTIONS), as Markdown."""
+    section = next(section for section in SECTIONS if section.field == name)
+    return forms.CharField(
+        label=section.label,
+        required=False,
+        max_length=SECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=section.help_text,
+    )
 
 
 class PostForm(KeepsImagesMixin, SpamProtectedForm):
@@ -20,15 +32,21 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
         help_text=_("Höchstens 300 Zeichen. Erscheint in der Übersicht und in Vorschauen."),
     )
+    situation = section_field("situation")
+    solution = section_field("solution")
+    outcome = section_field("outcome")
+    tips = section_field("tips")
     body = forms.CharField(
-        label=_("Text"),
+        label=_("Freier Text"),
+        required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
-            "Markdown: **fett**, *kursiv*, [Linktext](https://beispiel.de), "
-            "Zwischenüberschrift mit ## am Zeilenanfang, Aufzählung mit - am Zeilenanfang."
+            "Was nicht in die Abschnitte passt, oder Ihre ganze Geschichte am Stück, wenn Sie "
+            "lieber frei erzählen."
         ),
     )
+    contact = section_field("contact")
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     municipality = forms.ModelChoiceField(
         label=_("Kommune"),
@@ -109,6 +127,16 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
 
     def clean(self):
         cleaned = super().clean()
+        story = ["body"] + [section.field for section in SECTIONS if section.field != "contact"]
+        if not any((cleaned.get(name) or "").strip() for name in story) and not any(
+            name in self.errors for name in story
+        ):
+            self.add_error(
+                "solution",
+                _(
+                    "Bitte erzählen Sie Ihr Beispiel: in mindestens einem Abschnitt oder als freien Text."
+                ),
+            )
         for index in range(1, MAX_GALLERY_IMAGES + 1):
             image = cleaned.get(f"gallery_{index}")
             alt = (cleaned.get(f"gallery_{index}_alt") or "").strip()
@@ -133,6 +161,7 @@ class PostForm(KeepsImagesMixin, SpamProtectedForm):
             "title": post.title,
             "teaser": post.teaser,
             "body": post.body,
+            **{section.field: getattr(post, section.field) for section in SECTIONS},
             "organisation_name": post.organisation_name,
             "municipality": post.municipality_id,
             "topics": list(post.topics.values_list("pk", flat=True)),

@@ -1,4 +1,5 @@
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -15,6 +16,46 @@ from smartregion.core.storage import get_private_storage
 
 MAX_TOPICS = 3
 MAX_GALLERY_IMAGES = 6
+SECTION_MAX_LENGTH = 5000
+
+
+class Section(NamedTuple):
+    """An optional part of a post's story, in the order the post page shows them."""
+
+    field: str
+    label: str
+    help_text: str
+
+
+# The structured sections of a post (each a Markdown field with its rendered ``<field>_html``).
+# The search index weights them (blog/sql/search_index_sections.sql): Lösung and Tipps as the
+# teaser, Ausgangslage and Ergebnis as the free text, the Ansprechpartner as the organisation.
+SECTIONS = (
+    Section(
+        "situation",
+        _("Ausgangslage"),
+        _("Was hat die Krise für Ihre Organisation bedeutet? Wo standen Sie?"),
+    ),
+    Section("solution", _("Lösung"), _("Was haben Sie gebaut, eingeführt oder verändert?")),
+    Section(
+        "outcome",
+        _("Ergebnis"),
+        _("Was hat sich verändert? Nennen Sie gern Zahlen, zum Beispiel gesparte Zeit."),
+    ),
+    Section(
+        "tips",
+        _("Tipps zum Nachmachen"),
+        _("Was sollten andere wissen, die es ausprobieren wollen?"),
+    ),
+    Section(
+        "contact",
+        _("Ansprechpartner"),
+        _(
+            "Wer beantwortet Fragen zum Beispiel? Name, Funktion und wie man die Person "
+            "erreicht. Wird veröffentlicht."
+        ),
+    ),
+)
 
 
 def private_upload_path(instance, filename: str) -> str:
@@ -56,7 +97,9 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(RendersMarkdown, EnglishTitleAndTeaser, models.Model):
-    markdown_fields = {"body": "body_html"}
+    markdown_fields = {"body": "body_html"} | {
+        section.field: f"{section.field}_html" for section in SECTIONS
+    }
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Eingereicht")
@@ -69,8 +112,19 @@ class Post(RendersMarkdown, EnglishTitleAndTeaser, models.Model):
     title = models.CharField(_("Titel"), max_length=150)
     slug = models.SlugField(_("Adresse"), max_length=160, unique=True)
     teaser = models.CharField(_("Kurzbeschreibung"), max_length=300)
-    body = models.TextField(_("Text (Markdown)"))
+    # Free text: all a post had before the sections; a new one may tell its story in either.
+    body = models.TextField(_("Text (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
+    situation = models.TextField(_("Ausgangslage (Markdown)"), blank=True)
+    situation_html = models.TextField(editable=False, blank=True)
+    solution = models.TextField(_("Lösung (Markdown)"), blank=True)
+    solution_html = models.TextField(editable=False, blank=True)
+    outcome = models.TextField(_("Ergebnis (Markdown)"), blank=True)
+    outcome_html = models.TextField(editable=False, blank=True)
+    tips = models.TextField(_("Tipps zum Nachmachen (Markdown)"), blank=True)
+    tips_html = models.TextField(editable=False, blank=True)
+    contact = models.TextField(_("Ansprechpartner (Markdown)"), blank=True)
+    contact_html = models.TextField(editable=False, blank=True)
     organisation_name = models.CharField(_("Organisation"), max_length=200)
     organisation = models.ForeignKey(
         "members.Organisation",
@@ -156,6 +210,15 @@ class Post(RendersMarkdown, EnglishTitleAndTeaser, models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def sections(self) -> list[tuple[Section, str]]:
+        """The sections this post fills, in order, each with its sanitised HTML."""
+        return [
+            (section, getattr(self, f"{section.field}_html"))
+            for section in SECTIONS
+            if getattr(self, section.field).strip()
+        ]
 
     @property
     def video(self):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blog import services
-from blog.models import Post, Report
+from blog.models import SECTIONS, Post, Report
 from smartregion.core import mail
 from smartregion.core.dates import iso8601
 from smartregion.core.personal_data import Person, Provider, file_name
@@ -57,6 +57,11 @@ def _post(post: Post) -> dict:
         "url": post.get_absolute_url() if post.is_public else None,
         "teaser": post.teaser,
         "body": post.body,
+        "sections": [
+            {"section": section.field, "label": str(section.label), "text": text}
+            for section in SECTIONS
+            if (text := getattr(post, section.field))
+        ],
         "organisation_name": post.organisation_name,
         "municipality": post.municipality.name,
         "topics": [topic.name for topic in post.topics.all()],

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from blog import tasks
-from blog.models import Post, PostImage, Report
+from blog.models import SECTIONS, Post, PostImage, Report
 from smartregion.core import files, images, mail, moderation
 from smartregion.core.i18n import current_language
 from smartregion.core.signing import make_token
@@ -28,6 +28,7 @@ def _set_fields(post: Post, data: dict) -> None:
         "title",
         "teaser",
         "body",
+        *(section.field for section in SECTIONS),
         "organisation_name",
         "municipality",
         "website",

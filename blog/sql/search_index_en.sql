@@ -3,7 +3,8 @@
 -- by its English words as well as by its German ones. These definitions replace the ones of
 -- blog/sql/search_index.sql, which must not name the English columns: a fresh database runs that
 -- file (migration 0005) before the columns exist. Weights: title and English title A, teaser and
--- English teaser B, body C, organisation D. Change these functions here.
+-- English teaser B, body C, organisation D. blog/sql/search_index_sections.sql replaces them once
+-- the section columns exist (migration 0010): change them there.
 
 -- (Re)index the given posts: published ones get a row, all others lose theirs.
 CREATE OR REPLACE FUNCTION search_sync_posts(ids bigint[]) RETURNS void

@@ -44,7 +44,7 @@ class Kind:
     public: Callable[[], QuerySet]
     title: str  # the field shown as the hit's title, every match marked
     excerpt: tuple[str, ...]  # plain-text fields for the excerpt around the matches …
-    excerpt_html: str | None  # … followed by a field of sanitised HTML (None: no such field)
+    excerpt_html: tuple[str, ...]  # … followed by fields of sanitised HTML, in this order
     template: str  # a hit's kind, title and meta lines on /suche/; the object is ``obj``
     sync_function: str  # SQL f(ids bigint[]): (re)index these objects (``search_reindex``)
     # SQL f(ids bigint[], long_texts boolean) RETURNS SETOF text: one text per object, with the

@@ -227,10 +227,9 @@ def _language(model, field_names) -> Case | Value:
 
 
 def _excerpt_text(kind: searchable.Kind, model):
-    """The kind's excerpt fields as one text: the plain ones, then the HTML one as plain text."""
+    """The kind's excerpt fields as one text: the plain ones, then the HTML ones as plain text."""
     parts = [_text(model, name) for name in kind.excerpt]
-    if kind.excerpt_html:
-        parts.append(_html_text(kind.excerpt_html))
+    parts += [_html_text(name) for name in kind.excerpt_html]
     if len(parts) == 1:
         return parts[0]
     spaced = [parts[0]]

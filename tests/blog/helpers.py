@@ -19,6 +19,16 @@ def started_token(seconds_ago: float = 60) -> str:
     return make_token("form-started", timezone.now().timestamp() - seconds_ago)
 
 
+# A story told in all the sections of the form (blog.models.SECTIONS).
+STORY = {
+    "situation": "Die Läden waren zu, die Kundschaft blieb aus.",
+    "solution": "Eine **App** zum Vorbestellen, gebaut mit dem Stadtteilbüro.",
+    "outcome": "Ein Drittel der Brötchen geht heute über die App weg.",
+    "tips": "Fangen Sie mit einem einzigen Produkt an.",
+    "contact": "Anna Beispiel, Inhaberin, anna@example.org",
+}
+
+
 def form_data(**overrides) -> dict:
     """A valid submission (without files)."""
     data = {

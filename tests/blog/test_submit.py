@@ -17,6 +17,7 @@ from smartregion.core.images import DEFAULT_MAX_BYTES as MAX_UPLOAD_BYTES
 from smartregion.core.models import ModerationLog, Topic
 from smartregion.core.signing import make_token
 from tests.blog.helpers import (
+    STORY,
     checked_values,
     field_errors,
     form_data,
@@ -276,7 +277,7 @@ KEPT_TEXT_INPUTS = [
     "author_name",
     "author_email",
 ]
-KEPT_TEXTAREAS = ["teaser", "body"]
+KEPT_TEXTAREAS = ["teaser", "situation", "solution", "outcome", "tips", "body", "contact"]
 
 
 def assert_input_kept(html: str, data: dict, *, except_field: str) -> None:
@@ -286,7 +287,7 @@ def assert_input_kept(html: str, data: dict, *, except_field: str) -> None:
             assert input_value(html, name) == data[name], name
     for name in KEPT_TEXTAREAS:
         if name != except_field:
-            assert textarea_value(html, name) == data[name], name
+            assert textarea_value(html, name) == data.get(name, ""), name
     if except_field != "municipality":
         assert selected_value(html, "municipality") == data["municipality"]
     if except_field != "topics":
@@ -322,7 +323,6 @@ REQUIRED = "Dieses Feld ist zwingend erforderlich."
     [
         "title",
         "teaser",
-        "body",
         "organisation_name",
         "municipality",
         "cover_alt",
@@ -337,6 +337,37 @@ def test_missing_required_field(client, field, django_capture_on_commit_callback
     )
     assert REQUIRED in errors
     assert_input_kept(html, data, except_field=field)
+
+
+NO_STORY = "Bitte erzählen Sie Ihr Beispiel: in mindestens einem Abschnitt oder als freien Text."
+
+
+@pytest.mark.usefixtures("fast_forms")
+@pytest.mark.parametrize("contact", ["", STORY["contact"]], ids=["nothing", "only-a-contact"])
+def test_a_post_needs_a_story(client, contact, django_capture_on_commit_callbacks, mailoutbox):
+    """Neither free text nor a section of the story (an Ansprechpartner alone is none): the
+    message stands beside the Lösung, everything typed is kept."""
+    data = with_files(form_data(body="   ", contact=contact))
+    html, errors = post_invalid(
+        client, data, django_capture_on_commit_callbacks, mailoutbox, "id_solution"
+    )
+    assert NO_STORY in errors
+    assert_input_kept(html, data, except_field="solution")
+
+
+@pytest.mark.usefixtures("fast_forms")
+@pytest.mark.parametrize("section", ["situation", "solution", "outcome", "tips", "contact"])
+def test_a_section_has_at_most_5000_characters(
+    client, section, django_capture_on_commit_callbacks, mailoutbox
+):
+    data = with_files(form_data(body="", **STORY | {section: "x" * 5001}))
+    html, errors = post_invalid(
+        client, data, django_capture_on_commit_callbacks, mailoutbox, f"id_{section}"
+    )
+    assert "höchstens 5000 Zeichen" in errors
+    # One section too long is not "no story": no second message beside the Lösung.
+    assert NO_STORY not in html
+    assert_input_kept(html, data, except_field=section)
 
 
 def tiff_upload():

@@ -23,7 +23,7 @@ def _kind(**fields) -> searchable.Kind:
         "public": Page.objects.all,
         "title": "title",
         "excerpt": ("intro", "body"),
-        "excerpt_html": None,
+        "excerpt_html": (),
         "template": "test_page_hit.html",
         "sync_function": "test_sync_pages",
         "words_function": "test_page_words",
@@ -50,7 +50,7 @@ def test_blog_events_and_members_register_their_kinds_in_order():
         {"name": "pages_of_the_site"},
         {"sync_function": "drop table x; --"},
         {"words_function": "public.words"},
-        {"excerpt": (), "excerpt_html": None},
+        {"excerpt": (), "excerpt_html": ()},
     ],
 )
 def test_a_kind_takes_only_plain_identifiers_and_needs_an_excerpt(fields):

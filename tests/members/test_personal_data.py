@@ -103,6 +103,7 @@ def person_everywhere(settings, django_capture_on_commit_callbacks):
                     title=f"{TEXT} Idee",
                     teaser=f"{TEXT} Kurzbeschreibung",
                     body=f"## {TEXT}\n\nMein Text {TEXT}.",
+                    tips=f"{TEXT} Tipp",
                     organisation_name=f"{TEXT} Werkstatt",
                     website=f"https://{TEXT.lower()}.example",
                     cover_alt=f"{TEXT} Titelbild",
@@ -338,6 +339,9 @@ def test_the_download_holds_each_kind_of_data_and_nothing_of_other_people(
     draft = posts[f"{TEXT} Idee"]
     assert draft["status"] == "submitted" and draft["author_email"] == SECOND
     assert draft["body"].startswith(f"## {TEXT}")
+    assert draft["sections"] == [
+        {"section": "tips", "label": "Tipps zum Nachmachen", "text": f"{TEXT} Tipp"}
+    ]
     assert draft["cover_image"] and "/" not in draft["cover_image"]
     assert draft["gallery"][0]["alt_text"] == f"{TEXT} Galeriebild"
     assert [r["reason"] for r in data["blog"]["reports"]] == [f"{TEXT} Meldung"]
@@ -369,6 +373,7 @@ def test_the_data_page_shows_the_same_as_the_download(client, person_everywhere)
         SECOND,
         f"{TEXT} Idee",
         f"{TEXT} Galeriebild",
+        f"<dt>Tipps zum Nachmachen</dt><dd>{TEXT} Tipp</dd>",
         f"{TEXT} Meldung",
         f"{TEXT} GmbH",
         f"{TEXT} Treffen",
