@@ -39,6 +39,16 @@ def test_seed_demo_fills_the_blog_once(settings, client):
             assert image.alt_text
             assert {"webp", "jpeg"} <= {entry["format"] for entry in image.renditions}
 
+    # Some stories are told in sections, one of them in all five; the others in free text.
+    sectioned = published.exclude(solution="")
+    assert sectioned.count() >= 2 and published.filter(solution="").count() >= 15
+    complete = (
+        sectioned.exclude(situation="").exclude(outcome="").exclude(tips="").exclude(contact="")
+    )
+    assert complete.exists()
+    page = client.get(complete.first().get_absolute_url()).content.decode()
+    assert "Auf einen Blick" in page and "Tipps zum Nachmachen</h2>" in page
+
     # The moderation queue: confirmed posts wait for the Redaktion, one is unconfirmed.
     waiting = Post.objects.waiting()
     assert waiting.count() >= 2

@@ -174,6 +174,39 @@ def test_detail_with_gallery_and_video_loads_nothing_external_before_consent(
     axe_check(page)
 
 
+def test_a_story_in_sections_passes_axe_and_its_overview_leads_to_each_section(
+    live_server, site_page, axe_check
+):
+    post = _with_cover(
+        PostFactory(
+            body="",
+            situation="Die Läden waren zu.\n\n" + "Lange Zeit kam niemand. " * 40,
+            solution="Eine **App** zum Vorbestellen.\n\n" + "Gebaut mit dem Stadtteilbüro. " * 40,
+            outcome="- ein Drittel der Brötchen über die App\n- weniger Reste am Abend",
+            tips="Mit einem einzigen Produkt anfangen.",
+            contact="Anna Beispiel, Inhaberin",
+        )
+    )
+    page = site_page
+    page.goto(live_server.url + post.get_absolute_url())
+    overview = page.get_by_role("navigation", name="Auf einen Blick")
+    assert overview.get_by_role("link").all_inner_texts() == [
+        "Ausgangslage",
+        "Lösung",
+        "Ergebnis",
+        "Tipps zum Nachmachen",
+        "Ansprechpartner",
+    ]
+    tips = page.get_by_role("region", name="Tipps zum Nachmachen")
+    assert not tips.evaluate("e => e.getBoundingClientRect().top < window.innerHeight")
+    overview.get_by_role("link", name="Tipps zum Nachmachen").click()
+    page.wait_for_url(re.compile(r"#abschnitt-tips$"))
+    assert tips.evaluate("e => e.getBoundingClientRect().top < window.innerHeight")
+    assert tips.get_by_role("heading", level=2).inner_text() == "Tipps zum Nachmachen"
+    axe_check(page)
+    assert page.console_errors == []
+
+
 # Submission -------------------------------------------------------------------------------------
 
 
@@ -213,7 +246,8 @@ def test_submission_error_state_passes_axe(live_server, site_page, axe_check, no
     for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
         assert page.locator(href).count() == 1, f"summary link {href} leads nowhere"
 
-    for field_id in ("id_teaser", "id_body", "id_cover", "id_author_email"):
+    # Neither a section nor the free text: the message stands beside the Lösung.
+    for field_id in ("id_teaser", "id_solution", "id_cover", "id_author_email"):
         field = page.locator(f"#{field_id}")
         assert field.get_attribute("aria-invalid") == "true", field_id
         error = page.locator(f"#{field_id}_error")
@@ -244,7 +278,9 @@ def test_full_submission_and_confirmation(
     page.goto(live_server.url + "/blog/einreichen/")
     page.get_by_role("textbox", name="Titel", exact=True).fill("Werkstatt mit Tablet")
     page.get_by_label("Kurzbeschreibung").fill("Wie eine Tischlerei ihre Aufträge digital plant.")
-    page.get_by_role("textbox", name="Text", exact=True).fill("## Ausgangslage\n\nPapier überall.")
+    page.get_by_role("textbox", name="Ausgangslage").fill("Papier überall.")
+    page.get_by_role("textbox", name="Lösung").fill("Ein Tablet an jeder Werkbank.")
+    page.get_by_role("textbox", name="Tipps zum Nachmachen").fill("Mit einer Werkbank anfangen.")
     page.get_by_label("Video (optional)").fill(YOUTUBE_URL)
     page.get_by_role("textbox", name="Organisation", exact=True).fill("Tischlerei Beispiel")
     page.get_by_label("Kommune").select_option(label="Bottrop")
@@ -268,6 +304,12 @@ def test_full_submission_and_confirmation(
     assert post.status == Post.Status.SUBMITTED
     assert post.images.count() == 1
     assert [t.slug for t in post.topics.all()] == ["smart-economy"]
+    assert (post.situation, post.solution, post.tips, post.body) == (
+        "Papier überall.",
+        "Ein Tablet an jeder Werkbank.",
+        "Mit einer Werkbank anfangen.",
+        "",
+    )
     confirm_mails = [m for m in mail.outbox if m.to == ["max@example.org"]]
     assert len(confirm_mails) == 1
     match = re.search(r"/blog/bestaetigen/[^/\s]+/", confirm_mails[0].body)

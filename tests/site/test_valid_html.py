@@ -263,6 +263,9 @@ def blog(pages: Pages, anonymous: Client, member: Client, staff: Client) -> None
     pages.get("blog-list-en", anonymous, "/en" + reverse("blog:list"))
     pages.get("blog-post", anonymous, post.get_absolute_url())
     pages.get("blog-post-en", anonymous, "/en" + post.get_absolute_url())
+    in_sections = Post.objects.published().exclude(solution="").exclude(contact="").first()
+    pages.get("blog-post-sections", anonymous, in_sections.get_absolute_url())
+    pages.get("blog-post-sections-en", anonymous, "/en" + in_sections.get_absolute_url())
     with_video = Post.objects.published().exclude(video_url="").first()
     pages.get("blog-post-video", anonymous, with_video.get_absolute_url())
     report = reverse("blog:report", args=[post.slug])
@@ -280,6 +283,7 @@ def blog(pages: Pages, anonymous: Client, member: Client, staff: Client) -> None
         submit,
         form_data(title="", author_email="kein-at", **wrong),
     )
+    pages.post("blog-submit-no-story", anonymous, submit, form_data(body=""))
     pages.get("blog-submitted", anonymous, reverse("blog:submitted"))
     confirmed, rejected = Post.objects.filter(status=Post.Status.CONFIRMED).order_by("pk")
     submitted = Post.objects.get(status=Post.Status.SUBMITTED)

@@ -47,6 +47,12 @@ class DemoPost:
     cover: Art
     gallery: list[Art]
     video: str = ""
+    # The sections of the story (blog.models.SECTIONS), Markdown like the body.
+    situation: str = ""
+    solution: str = ""
+    outcome: str = ""
+    tips: str = ""
+    contact: str = ""
     days_ago: int = 0  # published that many days ago; for the queue: submitted
     status: str = S.PUBLISHED
 
@@ -123,6 +129,11 @@ def _create(demo: DemoPost, municipalities, topics, editor, now) -> Post:
         title=demo.title,
         teaser=demo.teaser,
         body=demo.body,
+        situation=demo.situation,
+        solution=demo.solution,
+        outcome=demo.outcome,
+        tips=demo.tips,
+        contact=demo.contact,
         organisation_name=demo.organisation,
         municipality=municipalities[demo.municipality],
         website=demo.website,
