@@ -1,13 +1,14 @@
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.csp import CSP
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
@@ -16,6 +17,7 @@ from blog import services
 from blog.forms import PostForm, ReportForm
 from blog.models import Post, PostImage
 from blog.searchable import POSTS
+from blog.similar import similar_posts
 from smartregion.core import searchable
 from smartregion.core.dates import iso8601
 from smartregion.core.fragments import (
@@ -124,25 +126,14 @@ def _video_csp(response: HttpResponse, post: Post) -> HttpResponse:
 
 
 def _detail_context(post: Post) -> dict:
-    # EXISTS rather than a join plus DISTINCT: the same posts, but PostgreSQL can walk the
-    # published_at index and stop after three instead of sorting every post sharing a topic.
-    shares_topic = Post.topics.through.objects.filter(
-        post=OuterRef("pk"), topic__in=post.topics.all()
-    )
-    related = (
-        Post.objects.published()
-        .for_cards()
-        .filter(Exists(shares_topic))
-        .exclude(pk=post.pk)
-        .order_by("-published_at")[:3]
-    )
     return {
         "post": post,
         "organisation_url": _organisation_url(post),
         # Lazy: evaluated only when the cached article fragment is (re)rendered.
         "topics": post.topics.all(),
         "gallery": post.images.all(),
-        "related_posts": related,
+        # „Ähnliche Beispiele“: one query, run only when the cached fragment is (re)rendered.
+        "related_posts": SimpleLazyObject(partial(similar_posts, post)),
         # Escaped like json_script: a "</script>" in a title must not end the element.
         "json_ld": json.dumps(_json_ld(post), ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES),
         "og_image": _og_image(post),

@@ -26,6 +26,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    filter_horizontal = ["neighbours"]
 
 
 @admin.register(Topic)

@@ -19,6 +19,17 @@ class Municipality(models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # Symmetric: Bottrop is Gladbeck's neighbour as Gladbeck is Bottrop's.
+    neighbours = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name=_("Nachbarkommunen"),
+        help_text=_(
+            "Kommunen, die aneinandergrenzen, und die Kreise und Regionen mit ihren Städten. "
+            "„Ähnliche Beispiele“ unter einem Blogbeitrag ziehen Beiträge aus der eigenen und "
+            "aus Nachbarkommunen vor."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]

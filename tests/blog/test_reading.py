@@ -460,34 +460,6 @@ def test_detail_page_shows_the_post(client, make_post):
     assert "/blog/vorschau/" not in html
 
 
-def test_related_posts_share_a_topic(client):
-    now = timezone.now()
-    post = PostFactory(topics=[topic("bildung"), topic("smart-energy")])
-    related = [
-        PostFactory(
-            title=f"Verwandt {n}", topics=[topic("bildung")], published_at=now - timedelta(hours=n)
-        )
-        for n in range(2, 6)
-    ]
-    PostFactory(title="Anderes Thema", topics=[topic("egovernment")])
-    PostFactory(
-        title="Verwandt, aber unveröffentlicht", topics=[topic("bildung")], status="confirmed"
-    )
-    html = client.get(f"/blog/{post.slug}/").content.decode()
-    section = re.search(
-        r'<section class="wrap" aria-labelledby="related-title">(.*?)</section>', html, re.S
-    )
-    assert section and "Ähnliche Beiträge" in section.group(1)
-    assert card_titles(section.group(1)) == [p.title for p in related[:3]]  # newest three
-    assert post.title not in card_titles(section.group(1))
-
-
-def test_no_related_section_without_related_posts(client):
-    post = PostFactory(topics=[topic("gesundheit-pflege")])
-    PostFactory(topics=[topic("bildung")])
-    assert "Ähnliche Beiträge" not in client.get(f"/blog/{post.slug}/").content.decode()
-
-
 def test_share_links(client, site_url):
     post = PostFactory(title="Teilen & Weitersagen")
     html = client.get(f"/blog/{post.slug}/").content.decode()

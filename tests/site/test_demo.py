@@ -92,7 +92,15 @@ def test_the_data_files_load():
     from smartregion.site.demo import blog, events, members, newsletter
 
     posts = blog.posts()
-    assert posts and all(post.body and not post.body[0].isspace() for post in posts)
+    # Each tells its story, in free text, in sections or in both, without stray space in front.
+    stories = [
+        text
+        for post in posts
+        for text in (post.body, post.situation, post.solution, post.outcome, post.tips)
+        if text
+    ]
+    assert all(post.body or post.solution for post in posts)
+    assert posts and not any(text[0].isspace() for text in stories)
     slugs = [event.slug for event in events.load()[0]]
     assert len(slugs) == len(set(slugs))
     names = [organisation.name.lower() for organisation in members.load().organisations]
