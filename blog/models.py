@@ -3,10 +3,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.indexes import GistIndex, OpClass
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,13 +61,6 @@ SECTIONS = (
 def private_upload_path(instance, filename: str) -> str:
     # On the private storage, which no URL serves.
     return images.original_name("blog", filename)
-
-
-def similar_text() -> Concat:
-    """Title and teaser as one text, for „Ähnliche Beispiele“ (blog/similar.py): the expression
-    of the trigram index below and of the query, which must be the same for PostgreSQL to use
-    the index."""
-    return Concat("title", models.Value(" "), "teaser")
 
 
 class PostQuerySet(models.QuerySet):
@@ -202,12 +193,6 @@ class Post(RendersMarkdown, EnglishTitleAndTeaser, models.Model):
                 condition=Q(status="published"),
             ),
             models.Index(fields=["status", "created_at"], name="blog_post_status_created_idx"),
-            # Nearest first by trigram distance of title and teaser (blog/similar.py).
-            GistIndex(
-                OpClass(similar_text(), name="gist_trgm_ops"),
-                name="blog_post_similar_trgm",
-                condition=Q(status="published"),
-            ),
         ]
         constraints = [
             models.CheckConstraint(
