@@ -174,7 +174,7 @@ def test_detail_with_gallery_and_video_loads_nothing_external_before_consent(
     axe_check(page)
 
 
-def test_a_story_in_sections_passes_axe_and_its_overview_leads_to_each_section(
+def test_a_story_in_sections_and_its_similar_examples_pass_axe_and_the_overview_leads_to_each_section(
     live_server, site_page, axe_check
 ):
     post = _with_cover(
@@ -187,8 +187,11 @@ def test_a_story_in_sections_passes_axe_and_its_overview_leads_to_each_section(
             contact="Anna Beispiel, Inhaberin",
         )
     )
+    alike = _with_cover(PostFactory(title="Brötchen per App in Gladbeck"))
     page = site_page
     page.goto(live_server.url + post.get_absolute_url())
+    similar = page.get_by_role("region", name="Ähnliche Beispiele")
+    assert similar.get_by_role("link", name=alike.title).is_visible()
     overview = page.get_by_role("navigation", name="Auf einen Blick")
     assert overview.get_by_role("link").all_inner_texts() == [
         "Ausgangslage",
