@@ -10,7 +10,7 @@ membership's end) has a row; the time-dependent part is checked at query time by
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -79,3 +79,54 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Synonym(models.Model):
+    """Words people mean the same by: a search for one of them finds the others as well.
+
+    The Redaktion keeps these groups in the admin. The database turns them into rules of
+    PostgreSQL's query rewriting (``search_synonym_rule``, sql/synonyms.sql), which
+    ``search_query()`` applies to every query: nothing in the index depends on them.
+    """
+
+    terms = models.TextField(
+        _("Begriffe"),
+        help_text=_(
+            "Einer pro Zeile, mindestens zwei: Abkürzungen, Schreibweisen und zusammengesetzte "
+            "Wörter, die dasselbe meinen, zum Beispiel „KI“ und „Künstliche Intelligenz“ oder "
+            "„Onlineshop“ und „Online-Shop“."
+        ),
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("Synonymgruppe")
+        verbose_name_plural = _("Synonyme")
+
+    def __str__(self) -> str:
+        return " = ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        """The terms, one per line, without blanks and repetitions (ignoring case)."""
+        seen, terms = set(), []
+        for line in self.terms.splitlines():
+            term = " ".join(line.split())
+            if term and term.casefold() not in seen:
+                seen.add(term.casefold())
+                terms.append(term)
+        return terms
+
+
+class SynonymRule(models.Model):
+    """A rule of query rewriting made from a ``Synonym`` group by the database (never edited):
+    wherever ``target`` occurs in a query, it is replaced by ``substitute`` (the target or the
+    group's other terms)."""
+
+    target = SearchQueryField()
+    substitute = SearchQueryField()
+
+    class Meta:
+        db_table = "search_synonym_rule"
+        verbose_name = _("Synonymregel")
+        verbose_name_plural = _("Synonymregeln")

@@ -65,7 +65,8 @@ $$;
 
 -- The query of the search box: websearch syntax ("phrase", -exclusion, OR) on the user's text,
 -- passed as a value, never parsed as tsquery syntax; optionally ORed with a spelling variant
--- ("Muenster" -> "Münster"); long lexemes as prefixes.
+-- ("Muenster" -> "Münster"); long lexemes as prefixes. sql/synonyms.sql replaces this definition
+-- once the synonym tables exist (search migration 0004): change it there.
 CREATE OR REPLACE FUNCTION search_query(q text, variant text) RETURNS tsquery
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT search_prefix(CASE
