@@ -130,3 +130,6 @@ class SynonymRule(models.Model):
         db_table = "search_synonym_rule"
         verbose_name = _("Synonymregel")
         verbose_name_plural = _("Synonymregeln")
+
+    def __str__(self) -> str:
+        return f"{self.target} → {self.substitute}"
