@@ -145,6 +145,14 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "SMART REGION Emscher-Lippe"
+# The figures of /zahlen/ and their downloads are open data under this licence, with this
+# attribution (docs/figures.md).
+OPEN_DATA_LICENCE = {
+    "id": "dl-de/by-2-0",
+    "name": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+    "url": "https://www.govdata.de/dl-de/by-2-0",
+    "attribution": "SMART REGION Emscher-Lippe (WiN Emscher-Lippe GmbH)",
+}
 
 # The kernel first, then the capabilities from the bottom layer up, then the composition.
 INSTALLED_APPS = [

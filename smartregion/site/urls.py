@@ -51,6 +51,9 @@ urlpatterns += i18n_patterns(
     path("leichte-sprache/", views.easy_read_list, name="easy_read"),
     path("leichte-sprache/<slug:slug>/", views.easy_read_page, name="easy_read_page"),
     path("gebaerdensprache/", views.sign_language, name="sign_language"),
+    path("zahlen/", views.figures, name="figures"),
+    path("zahlen/zahlen.json", views.figures_json, name="figures_json"),
+    path("zahlen/<slug:dataset>.csv", views.figures_csv, name="figures_csv"),
     # Impressum, Datenschutz, Barrierefreiheit and its feedback form (legal:*).
     path("", include("smartregion.site.legal")),
     # Staff-editable pages (/ueber-uns/, ...) come last: they take any remaining slug.

@@ -1,8 +1,10 @@
+import csv
 import logging
 import time
 import uuid
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
@@ -18,9 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from smartregion.core.dates import iso8601
 from smartregion.core.dbrouting import REPLICA, replica_in_use
 from smartregion.core.fragments import reading_page
 from smartregion.core.models import EasyReadPage, Page, SignLanguageVideo
+from smartregion.site import charts
+from smartregion.site import figures as figures_data
 from smartregion.site.homepage import home_sections
 
 logger = logging.getLogger(__name__)
@@ -53,6 +58,94 @@ def easy_read_page(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(EasyReadPage.objects.published(), slug=slug)
     pages = EasyReadPage.objects.published().only("slug", "title")
     return render(request, "smartregion/easy_read_page.html", {"page": obj, "pages": pages})
+
+
+FIGURE_AREAS = ("members", "blog", "events", "newsletter")
+
+
+@require_safe
+@reading_page(*FIGURE_AREAS)
+def figures(request: HttpRequest) -> HttpResponse:
+    """„Die SMART REGION in Zahlen“: each dataset as a chart with its table and downloads."""
+    shown = [(dataset, _chart(dataset)) for dataset in figures_data.datasets()]
+    return render(
+        request,
+        "smartregion/figures.html",
+        {"datasets": shown, "licence": settings.OPEN_DATA_LICENCE, "as_of": timezone.now()},
+    )
+
+
+def _chart(dataset: figures_data.Dataset) -> charts.Chart:
+    """The dataset's chart, with a sentence saying what it shows."""
+    rows = dataset.rows
+    if dataset.chart == "bars":
+        chart = charts.bars([(row[0], row[1]) for row in rows])
+        top = max(rows, key=lambda row: row[1], default=None)
+        if top:
+            chart.summary = translation.gettext(
+                "Balkendiagramm. Insgesamt %(total)s; am meisten: %(label)s mit %(value)s."
+            ) % {
+                "total": intcomma(sum(row[1] for row in rows)),
+                "label": top[0],
+                "value": intcomma(top[1]),
+            }
+        return chart
+    if dataset.chart == "columns":
+        chart = charts.columns(
+            [(row[0], row[1:]) for row in rows], [str(c.label) for c in dataset.counts]
+        )
+    else:
+        chart = charts.line([(row[0], row[1]) for row in rows])
+    if rows:
+        chart.summary = translation.gettext("%(kind)s von %(first)s bis %(last)s. %(latest)s") % {
+            "kind": translation.gettext("Säulendiagramm")
+            if dataset.chart == "columns"
+            else translation.gettext("Liniendiagramm"),
+            "first": rows[0][0],
+            "last": rows[-1][0],
+            "latest": "; ".join(
+                translation.gettext("%(label)s zuletzt %(value)s, höchstens %(top)s")
+                % {
+                    "label": column.label,
+                    "value": intcomma(rows[-1][index]),
+                    "top": intcomma(max(row[index] for row in rows)),
+                }
+                for index, column in enumerate(dataset.counts, start=1)
+            )
+            + ".",
+        }
+    return chart
+
+
+@require_safe
+@reading_page(*FIGURE_AREAS)
+def figures_json(request: HttpRequest) -> JsonResponse:
+    """All figures with their source, date and licence, as JSON."""
+    data = {
+        "title": translation.gettext("Die SMART REGION Emscher-Lippe in Zahlen"),
+        "source": settings.SITE_URL + reverse("figures"),
+        "created_at": iso8601(timezone.now()),
+        "licence": settings.OPEN_DATA_LICENCE,
+        "datasets": [dataset.as_dict() for dataset in figures_data.datasets()],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = 'inline; filename="smartregion-zahlen.json"'
+    return response
+
+
+@require_safe
+@reading_page(*FIGURE_AREAS)
+def figures_csv(request: HttpRequest, dataset: str) -> HttpResponse:
+    """One dataset as CSV (comma-separated, UTF-8, a header row of column ids)."""
+    found = next((d for d in figures_data.datasets() if d.id == dataset), None)
+    if found is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="smartregion-{found.id}.csv"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow([column.id for column in found.columns])
+    writer.writerows(found.rows)
+    return response
 
 
 @require_safe

@@ -50,6 +50,8 @@ NOT_HTML = {
     "members:seal_image": "an SVG file",
     "events:feed": "iCalendar",
     "events:ics": "iCalendar",
+    "figures_json": "JSON",
+    "figures_csv": "CSV",
     "mfa_download_recovery_codes": "a text file",
     "account_confirm_login_code": "login by code is switched off: redirects to the login",
 }
@@ -206,6 +208,8 @@ def site(pages: Pages, anonymous: Client) -> None:
     easy = EasyReadPage.objects.published().first()
     pages.get("easy-read-page", anonymous, reverse("easy_read_page", args=[easy.slug]))
     pages.get("sign-language", anonymous, reverse("sign_language"))
+    pages.get("figures", anonymous, reverse("figures"))
+    pages.get("figures-en", anonymous, "/en" + reverse("figures"))
     page = Page.objects.order_by("slug").first()
     pages.get("page", anonymous, reverse("page", args=[page.slug]))
     pages.get("impressum", anonymous, reverse("legal:impressum"))
