@@ -121,6 +121,50 @@ def candidates(
     return Candidates(hits=hits, more=more)
 
 
+EXHAUSTIVE_SQL = """
+SELECT d.kind, d.object_id
+  FROM (SELECT search_query(%s, %s) AS query) AS q
+  JOIN search_document d ON d.vector @@ q.query
+ WHERE d.kind = ANY(%s::text[])
+   AND (d.visible_from IS NULL OR d.visible_from <= now())
+   AND (d.visible_until IS NULL OR d.visible_until >= %s)
+   AND (%s::bigint IS NULL OR d.municipality_id = %s)
+   AND (%s::bigint IS NULL OR d.topic_ids @> ARRAY[%s::bigint])
+ ORDER BY ts_rank(%s::real[], d.vector, q.query, %s) DESC, d.date DESC
+ LIMIT %s
+"""
+
+
+def exhaustive(
+    query: Query, *, kinds: Iterable[str], municipality_id=None, topic_id=None, limit: int = 10
+) -> list[tuple[str, int]]:
+    """The reference ranking: the best ``limit`` of *every* visible match by the same relevance
+    as ``candidates()`` (weights, normalisation), newer first on equal rank, as (kind, id).
+
+    It reads every matching vector, so its cost grows with the matches: for measuring the
+    ranked search against (bench/search.py, the tests), never for a page.
+    """
+    kinds = [str(kind) for kind in kinds]
+    if not query or not kinds:
+        return []
+    params = [
+        query.searched,
+        query.variant,
+        kinds,
+        timezone.localdate(),
+        municipality_id,
+        municipality_id,
+        topic_id,
+        topic_id,
+        WEIGHTS,
+        NORMALIZATION,
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(EXHAUSTIVE_SQL, params)
+        return [(kind, object_id) for kind, object_id in cursor.fetchall()]
+
+
 def facet_counts(result: Candidates) -> dict[str, Counter]:
     """How many candidates each kind, Themenfeld and municipality has."""
     kinds, topics, municipalities = Counter(), Counter(), Counter()

@@ -50,6 +50,12 @@ def _facet(param: str, items, counts, active, capped: bool) -> list[dict]:
 @require_safe
 @reading_page("search")
 def results(request: HttpRequest) -> HttpResponse:
+    return render(request, "search/results.html", results_context(request))
+
+
+def results_context(request: HttpRequest) -> dict:
+    """What the results page shows for the request's parameters (also read by bench/search.py:
+    ``hits`` are the first page's, ``corrected`` the query searched instead of a typo)."""
     raw = request.GET.get("q", "")
     query = Query(clean(raw))
     topics, municipalities = taxonomy()
@@ -69,23 +75,33 @@ def results(request: HttpRequest) -> HttpResponse:
         "active_topic": topic,
         "active_municipality": municipality,
     }
+    context["filters"] = {
+        "kinds": [kind.name] if kind else [k.name for k in kinds],
+        "municipality_id": municipality.pk if municipality else None,
+        "topic_id": topic.pk if topic else None,
+    }
     if query:
         context.update(
-            _search(request, query, kind, kinds, topic, municipality, topics, municipalities)
+            _search(
+                request,
+                query,
+                context["filters"],
+                (kind, topic, municipality),
+                (kinds, topics, municipalities),
+            )
         )
     title = _("Suche")
     if query.text:
         title = _("Suche nach „%(query)s“") % {"query": query.text[:60]}
     context["title"] = title
-    return render(request, "search/results.html", context)
+    return context
 
 
-def _search(request, query, kind, kinds, topic, municipality, topics, municipalities) -> dict:
-    filters = {
-        "kinds": [kind.name] if kind else [k.name for k in kinds],
-        "municipality_id": municipality.pk if municipality else None,
-        "topic_id": topic.pk if topic else None,
-    }
+def _search(request, query, filters: dict, active: tuple, choices: tuple) -> dict:
+    """The results of ``query`` within ``filters``: ``active`` are the chosen kind, Themenfeld
+    and municipality (or None), ``choices`` all of them."""
+    kind, topic, municipality = active
+    kinds, topics, municipalities = choices
     found = engine.candidates(query, **filters)
     context = {}
     if len(found.hits) < FEW:
