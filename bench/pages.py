@@ -225,6 +225,8 @@ def choose_pages() -> list[dict]:
             False,
         ),
         ("Gebärdensprache", reverse("sign_language"), False),
+        ("Zahlen", reverse("figures"), True),
+        ("Zahlen, JSON", reverse("figures_json"), True),
     ]
     with translation.override("en"):
         pages += [("home, English", reverse("home"), True)]

@@ -26,6 +26,7 @@ class StaticSitemap(Sitemap):
             "newsletter:archive",
             "easy_read",
             "sign_language",
+            "figures",
         ]
 
     def location(self, item):

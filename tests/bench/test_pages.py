@@ -91,7 +91,8 @@ def test_every_reading_page_is_chosen_with_a_real_slug(client, settings):
     for required in ("/", "/blog/", "/veranstaltungen/", "/veranstaltungen/kalender.ics",
                      "/mitglieder/", "/mitglieder/botschafter/", "/blog/feed/", "/blog/feed/atom/",
                      "/sitemap.xml", "/sitemap-blog.xml", "/newsletter/archiv/", "/impressum/", "/datenschutz/",
-                     "/barrierefreiheit/", "/leichte-sprache/", "/gebaerdensprache/", "/en/",
+                     "/barrierefreiheit/", "/leichte-sprache/", "/gebaerdensprache/", "/zahlen/",
+                     "/zahlen/zahlen.json", "/en/",
                      "/en/blog/", "/suche/?q=Digitalisierung"):  # fmt: skip
         assert required in paths
     # Each answers 200 with an ETag, and 304 to it and to the header of the 304 part.

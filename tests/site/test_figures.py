@@ -227,6 +227,13 @@ def test_english_page_and_downloads_speak_english(client):
     assert data["datasets"][0]["title"] == "Members by kind"
 
 
+def test_the_sitemap_lists_the_figures_in_both_languages(client):
+    from tests.sitemaps import whole_sitemap
+
+    xml = whole_sitemap(client)
+    assert "/zahlen/</loc>" in xml and "/en/zahlen/" in xml
+
+
 def test_the_footer_links_to_the_figures(client):
     assert 'href="/zahlen/">Die SMART REGION in Zahlen</a>' in client.get("/").content.decode()
 
