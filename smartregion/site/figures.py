@@ -9,11 +9,10 @@ at all any more).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear, TruncQuarter
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -72,21 +71,14 @@ def datasets() -> list[Dataset]:
 
 
 def members_by_kind() -> Dataset:
-    counts = Counter(
-        dict(
-            Organisation.objects.active_members()
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-            .values_list("kind", "n")
-        )
-    )
+    counts = _count_by(Organisation.objects.active_members(), F("kind"))
     return Dataset(
         id="mitglieder-nach-art",
         title=_("Mitglieder nach Art"),
         description=_("Organisationen im Mitgliederverzeichnis, heute."),
         chart="bars",
         columns=[Column("art", _("Art")), Column("mitglieder", _("Mitglieder"))],
-        rows=[[str(kind.label), counts[kind.value]] for kind in OrganisationKind],
+        rows=[[str(kind.label), counts.get(kind.value, 0)] for kind in OrganisationKind],
     )
 
 
@@ -125,13 +117,7 @@ def posts_by_topic() -> Dataset:
 
 
 def posts_by_quarter() -> Dataset:
-    counts = dict(
-        Post.objects.published()
-        .annotate(quarter=TruncQuarter("published_at"))
-        .values_list("quarter")
-        .annotate(n=Count("pk"))
-        .values_list("quarter", "n")
-    )
+    counts = _count_by(Post.objects.published(), TruncQuarter("published_at"))
     by_quarter = {(q.year, (q.month - 1) // 3 + 1): n for q, n in counts.items()}
     return Dataset(
         id="beitraege-nach-quartal",
@@ -147,21 +133,12 @@ def posts_by_quarter() -> Dataset:
 
 
 def events_by_year() -> Dataset:
-    events = dict(
-        Event.objects.published()
-        .annotate(year=ExtractYear("starts_at"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    registrations = dict(
+    events = _count_by(Event.objects.published(), ExtractYear("starts_at"))
+    registrations = _count_by(
         Registration.objects.filter(
             status=Registration.Status.CONFIRMED, event__in=Event.objects.published()
-        )
-        .annotate(year=ExtractYear("event__starts_at"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
+        ),
+        ExtractYear("event__starts_at"),
     )
     years = range(min(events, default=timezone.localdate().year), max(events, default=0) + 1)
     return Dataset(
@@ -214,6 +191,16 @@ def subscribers_by_month() -> Dataset:
         chart="line",
         columns=[Column("monat", _("Monat")), Column("abonnements", _("Abonnements"))],
         rows=rows,
+    )
+
+
+def _count_by(queryset, key) -> dict:
+    """How many rows of ``queryset`` there are for each value of the expression ``key``."""
+    return dict(
+        queryset.annotate(key=key)
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
     )
 
 
