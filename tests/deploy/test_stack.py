@@ -1,7 +1,9 @@
 """The portal as deployed (nginx with TLS -> gunicorn -> PostgreSQL, the worker, a real SMTP
 server), driven over HTTPS by visitors with their own loopback addresses."""
 
+import random
 import re
+import string
 import time
 import uuid
 
@@ -241,3 +243,48 @@ def test_healthz_follows_the_database(stack):
     finally:
         stack.start_database()
     wait_for_health(stack, 200, timeout=30)
+
+
+# Inspiration as deployed -----------------------------------------------------------------------
+
+
+def test_stories_similar_examples_synonyms_and_figures_through_nginx(stack, visitor):
+    """A post told in sections with its similar examples, a search by a synonym and the page of
+    figures with its downloads, each from a visitor address of its own, with DEBUG off."""
+    marker = "".join(random.choices(string.ascii_lowercase, k=10))  # a word of its own
+    output = stack.manage(
+        "shell",
+        "-c",
+        "from smartregion.core.models import Topic\n"
+        "from tests.factories import PostFactory\n"
+        "topics = [Topic.objects.get(slug='kuenstliche-intelligenz')]\n"
+        f"story = PostFactory(title='Künstliche Intelligenz im Handwerk {marker}', "
+        f"slug='ki-{marker}', topics=topics, body='', "
+        "situation='Die Aufträge stapelten sich.', solution='Ein Sprachmodell sortiert die Post.')\n"
+        f"PostFactory(title='Roboter in der Werkstatt {marker}', slug='roboter-{marker}', "
+        "topics=topics)\n"
+        "print(story.get_absolute_url())\n",
+    )
+    path = output.strip().splitlines()[-1]
+
+    page = visitor("127.0.0.35").get(path)
+    assert page.status_code == 200 and "set-cookie" not in page.headers
+    assert '<h2 id="abschnitt-solution-title">Lösung</h2>' in page.text
+    similar = page.text.split('<h2 id="related-title">Ähnliche Beispiele</h2>', 1)[1]
+    assert f'href="/blog/roboter-{marker}/"' in similar.split("</section>", 1)[0]
+
+    found = visitor("127.0.0.36").get("/suche/", params={"q": f"KI {marker}"})
+    assert found.status_code == 200
+    assert f"Intelligenz</mark> im Handwerk <mark>{marker}</mark>" in found.text
+
+    reader = visitor("127.0.0.37")
+    figures = reader.get("/zahlen/")
+    assert figures.status_code == 200 and "set-cookie" not in figures.headers
+    # Members and posts always have a chart; events and subscriptions once there are any.
+    assert figures.text.count('<svg class="chart"') >= 4
+    table = reader.get("/zahlen/beitraege-nach-themenfeld.csv")
+    assert table.headers["content-type"] == "text/csv; charset=utf-8"
+    assert table.headers["content-disposition"].startswith("attachment;")
+    assert table.text.splitlines()[0] == "themenfeld,beitraege"
+    data = reader.get("/zahlen/zahlen.json").json()
+    assert data["licence"]["id"] == "dl-de/by-2-0"
