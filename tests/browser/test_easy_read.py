@@ -31,7 +31,8 @@ def test_a_page_in_leichte_sprache_shows_one_sentence_a_line_and_passes_axe(
     site_page.get_by_role("link", name="Den Newsletter bestellen").click()
     expect(site_page.get_by_role("heading", level=1)).to_have_text("Den Newsletter bestellen")
     paragraph = site_page.locator(".easy-read__text p").first
-    assert paragraph.evaluate("p => getComputedStyle(p).whiteSpace") == "pre-line"
+    # The click's navigation may show the heading before the stylesheet has loaded: wait for it.
+    expect(paragraph).to_have_css("white-space", "pre-line")
     # Each sentence of the paragraph stands on a line of its own.
     lines = paragraph.inner_text().split("\n")
     assert lines[0] == "Newsletter: Das ist eine E-Mail mit Neuigkeiten."
