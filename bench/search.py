@@ -3,12 +3,14 @@
     make bench                        # all benchmarks, through the project's database wrapper
     .venv/bin/python bench/search.py  # this one; starts the project-local PostgreSQL if needed
 
-It works in its own database (``smartregion_bench_search`` on the same server as DATABASE_URL,
-or on the project-local cluster), never in the development database. For each size it
+It works in a database of its own for each size (``smartregion_bench_search_100000`` … on the
+same server as DATABASE_URL, or on the project-local cluster), never in the development
+database. For each size it
 
 1. adds generated posts until there are that many (``support.corpus``, deterministic, so a
-   database filled before is reused; a larger one is trimmed and compacted with VACUUM FULL),
-   runs VACUUM ANALYZE on the index
+   database filled before is reused, and a million posts are written once, not after each run
+   of the smaller sizes; a larger one is trimmed and compacted with VACUUM FULL), runs VACUUM
+   ANALYZE on the index
    (as autovacuum would after a bulk load; the search asks the planner for its estimates) and
    rebuilds the vocabulary for „Meinten Sie“;
 2. requests each of 20 realistic queries once to warm up, then ``--rounds`` times, interleaved,
@@ -117,7 +119,25 @@ def first_page_recall(query_string: str) -> float | None:
     return recall_at(shown, reference)
 
 
-def fill(size: int) -> None:
+def use_database(base_url: str, size: int) -> str:
+    """Switch this process to the database of ``size`` (created and migrated when new)."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connections
+
+    from bench.support.database import use_bench_database
+
+    name = f"{BENCH_DB}_{size}"
+    use_bench_database(base_url, name)
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+    for cache in caches.all():  # cached pages of the last size's database
+        cache.clear()
+    call_command("migrate", interactive=False, verbosity=0)
+    return name
+
+
+def fill(size: int, database: str) -> None:
     from django.db import connection
 
     from bench.support.corpus import generate_posts, generated_count, trim_generated
@@ -145,7 +165,7 @@ def fill(size: int) -> None:
         # Autovacuum would do this after a bulk load a little later.
         cursor.execute("VACUUM ANALYZE search_document")
     words = refresh()
-    print(f"Database {BENCH_DB}: {generated_count():,} generated posts, {words:,} words.")
+    print(f"Database {database}: {generated_count():,} generated posts, {words:,} words.")
 
 
 def measure(rounds: int) -> dict[str, dict]:
@@ -253,7 +273,6 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt))
 
-    from bench.support.database import use_bench_database
     from bench.support.server import bench_environment
 
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
@@ -262,9 +281,10 @@ def main(argv: list[str]) -> int:
     for size in sizes:
         TARGET_MS.setdefault(size, 50 if size <= 100_000 else 150)
     with tempfile.TemporaryDirectory(prefix="smartregion-bench-") as tmp:
+        base_url = os.environ["DATABASE_URL"]
         os.environ.update(
             bench_environment(
-                use_bench_database(os.environ["DATABASE_URL"], BENCH_DB),
+                base_url,
                 tmp,
                 # Filling and ANALYZE of a million posts take longer than the site's 15 s.
                 DATABASE_STATEMENT_TIMEOUT_MS="0",
@@ -274,7 +294,6 @@ def main(argv: list[str]) -> int:
         from django.core.management import call_command
 
         django.setup()
-        call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         print(
             f"Server time in-process (django.test.Client), {args.rounds} timed requests per "
@@ -282,7 +301,7 @@ def main(argv: list[str]) -> int:
         )
         results = []
         for size in sorted(sizes):
-            fill(size)
+            fill(size, use_database(base_url, size))
             results.append(report(size, measure(args.rounds)))
         load = os.getloadavg()[0]
     print(

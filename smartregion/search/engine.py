@@ -1,10 +1,11 @@
 """Search over all the kinds that content apps register (smartregion/core/searchable.py).
 
-1. ``candidates()``: one SQL statement. ``search_candidates()`` (sql/search_functions.sql)
-   finds, per kind, the newest matching public documents (at most ``CANDIDATES`` + 1) at a cost
-   that does not grow with the number of matches; only these are ranked (``ts_rank`` with the
-   weights A > B > C > D: title, teaser, body, organisation or venue), never every match. A
-   static statement with bound parameters; the user's text reaches PostgreSQL only as a value.
+1. ``candidates()``: one SQL statement. ``search_ranked()`` (sql/ranking.sql) finds, per kind,
+   the best public matches by the search's relevance (at most ``CANDIDATES`` + 1): the level of
+   the match (the query found in the title, in title and teaser, anywhere), newer first within a
+   level. Exact over every match, at a cost that does not grow with the number of matches: it
+   goes level by level and stops when it has enough. A static statement with bound parameters;
+   the user's text reaches PostgreSQL only as a value.
 2. Facet counts come from the candidates (drill-down: each count says how many of the current
    results a filter would keep). When a kind has more matches than candidates, its counts are
    lower bounds and shown with "+".
@@ -40,20 +41,17 @@ from smartregion.core.i18n import current_language, translated_expression
 from smartregion.search.models import CONFIG
 from smartregion.search.query import Query
 
-CANDIDATES = 500  # ranked per kind
+CANDIDATES = 500  # the best of each kind, for the pages and the facet counts
 PAGE_SIZE = 12
-WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A (ts_rank's order)
-NORMALIZATION = 1  # divide by 1 + log(document length): long posts do not win by length alone
 
 # ts_headline marks matches with two private-use characters; the text is escaped first and only
 # then are they turned into <mark> tags, so nothing from the content is ever trusted as HTML.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
 CANDIDATES_SQL = """
-SELECT c.doc_kind, d.object_id, d.date, d.municipality_id, d.topic_ids,
-       ts_rank(%s::real[], d.vector, q.query, %s) AS rank
+SELECT c.doc_kind, d.object_id, d.date, d.municipality_id, d.topic_ids, c.doc_level, d.id
   FROM (SELECT search_query(%s, %s) AS query) AS q
- CROSS JOIN LATERAL search_candidates(q.query, %s::text[], %s, %s, %s, %s) AS c
+ CROSS JOIN LATERAL search_ranked(q.query, %s::text[], %s, %s, %s, %s) AS c
   LEFT JOIN search_document d ON d.id = c.doc_id
 """
 
@@ -65,14 +63,20 @@ class Hit:
     date: datetime
     municipality_id: int | None
     topic_ids: list[int]
-    rank: float
+    level: int  # of relevance: 3 title, 2 title and teaser, 1 anywhere (sql/ranking.sql)
+    doc_id: int  # the row of the index: the last tie-break, as in the database
     obj: object = None  # from the kind's public queryset, with .title_html and .excerpt
     template: str = ""  # the kind's template for a hit
+
+    def relevance(self) -> tuple:
+        """The order of the results, best first when sorted in reverse: the level, then newer
+        (as ``search_ranked()`` and ``exhaustive()`` order them)."""
+        return (self.level, self.date, self.doc_id)
 
 
 @dataclass
 class Candidates:
-    hits: list[Hit]  # best first: rank, then recency
+    hits: list[Hit]  # best first: level, then recency
     more: set[str] = field(default_factory=set)  # kinds with more matches than candidates
 
     @property
@@ -88,8 +92,6 @@ def candidates(
     if not query or not kinds:
         return Candidates(hits=[])
     params = [
-        WEIGHTS,
-        NORMALIZATION,
         query.searched,
         query.variant,
         kinds,
@@ -103,21 +105,21 @@ def candidates(
         rows = cursor.fetchall()
     per_kind: dict[str, list[Hit]] = {}
     more = set()
-    for kind, object_id, date, municipality, topics, rank in rows:
-        if object_id is None:  # search_by_index(): more matches than it could check
+    for kind, object_id, date, municipality, topics, level, doc_id in rows:
+        if object_id is None:  # search_level_index(): more matches than it could check
             more.add(kind)
             continue
         per_kind.setdefault(kind, []).append(
-            Hit(kind, object_id, date, municipality, list(topics or []), rank or 0.0)
+            Hit(kind, object_id, date, municipality, list(topics or []), level, doc_id)
         )
     hits = []
     for kind, kind_hits in per_kind.items():
+        kind_hits.sort(key=Hit.relevance, reverse=True)
         if len(kind_hits) > CANDIDATES:
             more.add(kind)
-            kind_hits.sort(key=lambda hit: hit.date, reverse=True)
             del kind_hits[CANDIDATES:]
         hits += kind_hits
-    hits.sort(key=lambda hit: (hit.rank, hit.date), reverse=True)
+    hits.sort(key=Hit.relevance, reverse=True)
     return Candidates(hits=hits, more=more)
 
 
@@ -126,11 +128,9 @@ SELECT d.kind, d.object_id
   FROM (SELECT search_query(%s, %s) AS query) AS q
   JOIN search_document d ON d.vector @@ q.query
  WHERE d.kind = ANY(%s::text[])
-   AND (d.visible_from IS NULL OR d.visible_from <= now())
-   AND (d.visible_until IS NULL OR d.visible_until >= %s)
-   AND (%s::bigint IS NULL OR d.municipality_id = %s)
-   AND (%s::bigint IS NULL OR d.topic_ids @> ARRAY[%s::bigint])
- ORDER BY ts_rank(%s::real[], d.vector, q.query, %s) DESC, d.date DESC
+   AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
+                     %s::bigint, %s::bigint, %s)
+ ORDER BY search_level(d.title_vector, d.lead_vector, q.query) DESC, d.date DESC, d.id DESC
  LIMIT %s
 """
 
@@ -139,10 +139,11 @@ def exhaustive(
     query: Query, *, kinds: Iterable[str], municipality_id=None, topic_id=None, limit: int = 10
 ) -> list[tuple[str, int]]:
     """The reference ranking: the best ``limit`` of *every* visible match by the same relevance
-    as ``candidates()`` (weights, normalisation), newer first on equal rank, as (kind, id).
+    as ``candidates()`` (the level, newer first within a level), as (kind, id), computed the
+    plain way: every match read and sorted.
 
-    It reads every matching vector, so its cost grows with the matches: for measuring the
-    ranked search against (bench/search.py, the tests), never for a page.
+    Its cost grows with the matches: for checking the ranked search against (bench/search.py,
+    the tests), never for a page.
     """
     kinds = [str(kind) for kind in kinds]
     if not query or not kinds:
@@ -151,13 +152,9 @@ def exhaustive(
         query.searched,
         query.variant,
         kinds,
+        municipality_id,
+        topic_id,
         timezone.localdate(),
-        municipality_id,
-        municipality_id,
-        topic_id,
-        topic_id,
-        WEIGHTS,
-        NORMALIZATION,
         limit,
     ]
     with connection.cursor() as cursor:

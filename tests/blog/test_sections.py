@@ -135,11 +135,16 @@ def _titles(client, query: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("stronger", "weaker"),
-    [("solution", "situation"), ("tips", "situation"), ("tips", "outcome"), ("outcome", "contact")],
+    [
+        ("solution", "situation"),
+        ("tips", "situation"),
+        ("tips", "outcome"),
+        ("solution", "contact"),
+    ],
 )
 def test_the_search_weights_the_sections(client, stronger, weaker):
-    """The same word in a section that counts more ranks its post first, even when the other
-    post is newer (recency only breaks ties)."""
+    """The same word in a section that counts more (Lösung and Tipps count as the teaser) ranks
+    its post first, even when the other post is newer (recency only breaks ties)."""
     now = timezone.now()
     texts = {section.field: FILLER for section in SECTIONS}
     for title, field, age in (("Stärker", stronger, 5), ("Schwächer", weaker, 1)):
@@ -150,6 +155,20 @@ def test_the_search_weights_the_sections(client, stronger, weaker):
             **texts | {field: f"{FILLER} Zisterne."},
         )
     assert _titles(client, "Zisterne") == ["Stärker", "Schwächer"]
+
+
+@pytest.mark.parametrize(("older", "newer"), [("situation", "outcome"), ("outcome", "contact")])
+def test_the_other_sections_count_as_the_text_and_recency_decides(client, older, newer):
+    now = timezone.now()
+    texts = {section.field: FILLER for section in SECTIONS}
+    for title, field, age in (("Älter", older, 5), ("Neuer", newer, 1)):
+        PostFactory(
+            title=title,
+            body="",
+            published_at=now - timedelta(hours=age),
+            **texts | {field: f"{FILLER} Zisterne."},
+        )
+    assert _titles(client, "Zisterne") == ["Neuer", "Älter"]
 
 
 def test_a_changed_section_is_found_by_its_new_words_only(client):

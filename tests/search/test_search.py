@@ -64,17 +64,32 @@ def test_title_matches_are_marked_in_the_title(client, post):
 # --- ranking ----------------------------------------------------------------------------------
 
 
-def test_title_before_teaser_before_body_before_organisation(client, post):
+def test_title_before_teaser_before_the_rest_however_old(client, post):
+    """Relevance is where the words are: the title, then title and teaser, then anywhere (body
+    and organisation alike); recency decides within each."""
     plain = {"teaser": "Ein kurzer Text.", "body": "Ein langer Text.", "organisation_name": "X"}
-    post("Im Namen", **{**plain, "organisation_name": "Zauberwort GmbH"})
-    post("Im Text", **{**plain, "body": "Ein langer Text mit Zauberwort."})
-    post("Im Teaser", **{**plain, "teaser": "Ein kurzer Text mit Zauberwort."})
-    post("Zauberwort im Titel", **plain)
+    now = timezone.now()
+    post("Zauberwort im Titel", published_at=now - timedelta(days=900), **plain)
+    post(
+        "Im Teaser",
+        published_at=now - timedelta(days=400),
+        **{**plain, "teaser": "Mit Zauberwort."},
+    )
+    post(
+        "Im Namen",
+        published_at=now - timedelta(days=2),
+        **{**plain, "organisation_name": "Zauberwort GmbH"},
+    )
+    post("Im Text", published_at=now - timedelta(days=3), **{**plain, "body": "Mit Zauberwort."})
+    post(
+        "Im Text, älter", published_at=now - timedelta(days=30), **{**plain, "body": "Zauberwort."}
+    )
     assert hit_titles(search(client, q="Zauberwort")) == [
         "Zauberwort im Titel",
         "Im Teaser",
-        "Im Text",
         "Im Namen",
+        "Im Text",
+        "Im Text, älter",
     ]
 
 

@@ -1,0 +1,288 @@
+-- The search's relevance and the ranked candidates of a query (docs/search.md, "Relevance").
+-- Loaded by search migration 0005, after the columns title_vector and lead_vector exist; the
+-- current definitions: a change goes here and into a new migration that loads this file again.
+--
+-- Relevance is a level, and recency breaks ties within a level (then the row's id):
+--   3  the query matches the title,
+--   2  the query matches title and teaser together,
+--   1  the query matches the whole document (body, sections, organisation, venue …).
+-- A level holds every match of its kind, so the best k of all matches are found level by level,
+-- newest first within each, and the search stops as soon as it has k: no match it did not look
+-- at can rank higher. search_document keeps the title's and the teaser's part of each vector as
+-- columns of their own (small, stored in the row, each with its GIN index).
+
+-- Whether a row of the index is public now and within the filters (NULL: no filter). The one
+-- place of these conditions: the candidates below and the reference ranking
+-- (engine.exhaustive()) use it. It takes columns, not the row: a whole row would read every
+-- vector. A SQL function of one expression, so the planner inlines it and uses the indexes.
+CREATE OR REPLACE FUNCTION search_public(visible_from timestamptz, visible_until date,
+                                         municipality_id bigint, topic_ids bigint[],
+                                         municipality bigint, topic bigint, today date)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT (visible_from IS NULL OR visible_from <= now())
+       AND (visible_until IS NULL OR visible_until >= today)
+       AND (municipality IS NULL OR municipality_id = municipality)
+       AND (topic IS NULL OR topic_ids @> ARRAY[topic])
+$$;
+
+-- The level of a match (see above): for ordering every match, in engine.exhaustive().
+CREATE OR REPLACE FUNCTION search_level(title_vector tsvector, lead_vector tsvector, query tsquery)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN title_vector @@ query THEN 3 WHEN lead_vector @@ query THEN 2 ELSE 1 END
+$$;
+
+-- What a match of the level's column (search_level_column()) must fulfil besides to be a match
+-- at exactly `level`, as conditions on the row d, each beginning with AND, the query as $1: not
+-- to be a match of a higher level; for a query with a negation ("Krise -Corona"), to match the
+-- whole document as well (a title without "Corona" says nothing about the body).
+CREATE OR REPLACE FUNCTION search_level_rest(query tsquery, level integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE level
+               WHEN 3 THEN ''
+               WHEN 2 THEN ' AND NOT d.title_vector @@ $1'
+               ELSE ' AND NOT d.title_vector @@ $1 AND NOT d.lead_vector @@ $1'
+           END
+           || CASE WHEN level > 1 AND strpos(regexp_replace(query::text,
+                                                            '''(?:[^'']|'''')*''', '', 'g'), '!') > 0
+                   THEN ' AND d.vector @@ $1' ELSE '' END
+$$;
+
+-- The column whose GIN index finds the matches of `level`.
+CREATE OR REPLACE FUNCTION search_level_column(level integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE level WHEN 3 THEN 'title_vector' WHEN 2 THEN 'lead_vector' ELSE 'vector' END
+$$;
+
+-- The best `wanted` public documents of each kind by relevance, with their level; a row with
+-- doc_id NULL says that a level had more matches than could be checked (phrases of very common
+-- words), and ends that kind. When the planner expects at most `few` matches within the filters
+-- (rare words, narrow filters), all of them are ordered at once (search_all_matches()); else
+-- level by level (search_level_matches(), which the arguments after `wanted` are for).
+-- `strategy` 'all', 'walk' or 'index' forces one way, for the tests.
+CREATE OR REPLACE FUNCTION search_ranked(query tsquery, kinds text[], municipality bigint,
+                                         topic bigint, today date, wanted integer,
+                                         strategy text DEFAULT 'auto', walk integer DEFAULT 3000,
+                                         longest_walk integer DEFAULT 30000,
+                                         checked integer DEFAULT 1000,
+                                         few integer DEFAULT 5000)
+RETURNS TABLE (doc_kind text, doc_id bigint, doc_level integer)
+LANGUAGE plpgsql VOLATILE  -- only because it asks the planner for estimates (EXPLAIN)
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    k text;
+    level integer;
+    plan json;
+    documents numeric;
+    ids bigint[];
+    found integer;
+    phrase boolean := search_relax(query) <> query;
+BEGIN
+    IF query IS NULL OR numnode(query) = 0 THEN
+        RETURN;
+    END IF;
+    FOREACH k IN ARRAY kinds LOOP
+        IF strategy = 'auto' AND NOT phrase THEN
+            EXECUTE $sql$
+                EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
+                 WHERE d.kind = $1 AND d.vector @@ $2
+                   AND search_public(d.visible_from, d.visible_until, d.municipality_id,
+                                     d.topic_ids, $3, $4, $5)
+            $sql$ INTO plan USING k, query, municipality, topic, today;
+        END IF;
+        IF strategy = 'all' OR (strategy = 'auto' AND NOT phrase
+                                AND (plan->0->'Plan'->>'Plan Rows')::numeric <= few) THEN
+            RETURN QUERY
+            SELECT k, a.doc_id, a.doc_level
+              FROM search_all_matches(query, k, municipality, topic, today, wanted) AS a;
+            CONTINUE;
+        END IF;
+        EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1'
+            INTO plan USING k;
+        documents := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+        found := 0;
+        FOR level IN REVERSE 3..1 LOOP
+            ids := ARRAY(
+                SELECT m.doc_id
+                  FROM search_level_matches(query, k, level, municipality, topic, today,
+                                            wanted - found, documents, strategy, walk,
+                                            longest_walk, checked) AS m);
+            RETURN QUERY SELECT k, unnest(ids), level;
+            found := found + cardinality(ids);
+            EXIT WHEN found >= wanted OR array_position(ids, NULL) IS NOT NULL;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- The best `wanted` public documents of kind `k` by relevance, from all their matches at once:
+-- the GIN index finds them without reading a vector (except to check phrases), the level comes
+-- from the title's and teaser's vectors in the row. The cost grows with the matches: for few.
+CREATE OR REPLACE FUNCTION search_all_matches(query tsquery, k text, municipality bigint,
+                                              topic bigint, today date, wanted integer)
+RETURNS TABLE (doc_id bigint, doc_level integer)
+LANGUAGE plpgsql STABLE
+SET enable_seqscan = off
+SET enable_indexscan = off
+AS $$
+BEGIN
+    -- EXECUTE: planned for the values. With a municipality, the (kind, municipality) index
+    -- narrows the matches; without, the kind is tested on what the GIN index finds, never by
+    -- its own index (which would have every vector of the kind read).
+    RETURN QUERY EXECUTE format($sql$
+        SELECT d.id, search_level(d.title_vector, d.lead_vector, $1)
+          FROM search_document d
+         WHERE d.vector @@ $1
+           AND d.kind%s = $2
+           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
+                             $3, $4, $5)
+         ORDER BY 2 DESC, d.date DESC, d.id DESC
+         LIMIT $6
+    $sql$, CASE WHEN municipality IS NULL THEN ' || ''''' ELSE '' END)
+    USING query, k, municipality, topic, today, wanted;
+END
+$$;
+
+-- The newest `wanted` public documents of kind `k` that match at exactly `level`, found at a
+-- cost that does not grow with the number of matches. What costs is reading vectors: the whole
+-- vector comes from the TOAST table, the title's and teaser's are in the row; the GIN index
+-- reads none, except to check phrases. From the planner's estimates (column statistics) of the
+-- level's matches and of the kind's `documents` follows how many rows a walk along the newest
+-- would read to find `wanted` matches:
+--   * the GIN index of the level's column finds all its matches (search_level_index) when that
+--     reads fewer rows, counted at half, as it reads no vector;
+--   * otherwise walk the newest documents along the (kind, date) index and test them, stopping
+--     at `wanted` matches, after twice the expected length at most (between `walk` and
+--     `longest_walk`; phrases, whose estimate is that of all their words: `walk`). Too few
+--     found: the GIN index finds the rest among the older documents (phrases at level 1:
+--     checked among the newest `checked` of the older documents that have all the words).
+CREATE OR REPLACE FUNCTION search_level_matches(query tsquery, k text, level integer,
+                                                municipality bigint, topic bigint, today date,
+                                                wanted integer, documents numeric,
+                                                strategy text, walk integer,
+                                                longest_walk integer, checked integer)
+RETURNS TABLE (doc_id bigint)
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    relaxed tsquery := CASE WHEN level = 1 THEN search_relax(query) ELSE query END;
+    phrase boolean := relaxed <> query;
+    rest text := search_level_rest(query, level);
+    estimate text := 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1 AND %I @@ $2';
+    plan json;
+    indexed numeric;  -- the rows the level's GIN index finds
+    matches numeric;  -- of these, the level's own
+    expected numeric;
+    walk_limit integer;
+    walked record;
+    seen integer := 0;
+    found integer := 0;
+BEGIN
+    EXECUTE format(estimate, search_level_column(level)) INTO plan USING k, relaxed;
+    indexed := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+    matches := indexed;
+    IF level < 3 THEN  -- less the higher level's
+        EXECUTE format(estimate, search_level_column(level + 1)) INTO plan USING k, query;
+        matches := greatest(indexed - (plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+    END IF;
+    expected := ceil(wanted * documents / matches);
+    IF strategy = 'index' OR (strategy = 'auto' AND indexed / 2 < expected) THEN
+        RETURN QUERY
+        SELECT b.doc_id
+          FROM search_level_index(query, k, level, municipality, topic, today, wanted, NULL,
+                                  NULL, 3 * checked) AS b;
+        RETURN;
+    END IF;
+    walk_limit := CASE
+        WHEN strategy = 'walk' OR phrase THEN walk
+        ELSE least(longest_walk, greatest(walk, 2 * expected))::integer END;
+    -- Row by row, so that the walk stops at the `wanted`th match, and the whole vector is read
+    -- only for rows the cheaper tests (the title, the teaser) leave.
+    FOR walked IN EXECUTE format($sql$
+        SELECT d.id, d.date, (TRUE%s AND d.%I @@ $1) AS matched
+          FROM search_document d
+         WHERE d.kind = $2
+           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
+                             $3, $4, $5)
+         ORDER BY d.date DESC, d.id DESC
+         LIMIT $6
+    $sql$, rest, search_level_column(level))
+    USING query, k, municipality, topic, today, walk_limit
+    LOOP
+        seen := seen + 1;
+        IF walked.matched THEN
+            doc_id := walked.id;
+            RETURN NEXT;
+            found := found + 1;
+            EXIT WHEN found >= wanted;
+        END IF;
+    END LOOP;
+    -- Too few found, and there are older documents than the walk saw: the rest from these.
+    IF found < wanted AND seen = walk_limit THEN
+        RETURN QUERY
+        SELECT b.doc_id
+          FROM search_level_index(query, k, level, municipality, topic, today, wanted - found,
+                                  walked.date, walked.id, checked) AS b;
+    END IF;
+END
+$$;
+
+-- Matches at exactly `level` found with bitmap scans of the level's GIN index only, among the
+-- documents older than (before_date, before_id) when given: a walk along the dates or a
+-- sequential scan would read every vector. For phrases at level 1 the index finds the
+-- documents with all the words, and the positions are checked for the newest `checked` of
+-- them; a row (NULL) says that there were more.
+CREATE OR REPLACE FUNCTION search_level_index(query tsquery, k text, level integer,
+                                              municipality bigint, topic bigint, today date,
+                                              wanted integer, before_date timestamptz,
+                                              before_id bigint, checked integer)
+RETURNS TABLE (doc_id bigint)
+LANGUAGE plpgsql STABLE
+SET enable_seqscan = off
+SET enable_indexscan = off
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    relaxed tsquery := CASE WHEN level = 1 THEN search_relax(query) ELSE query END;
+    matching text := format($sql$
+        FROM search_document d
+       WHERE d.%I @@ $8
+         AND d.kind || '' = $2  -- tested on what the GIN index finds, never by its own index
+         AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
+                           $3, $4, $5)
+         AND ($6::timestamptz IS NULL OR (d.date, d.id) < ($6, $7)) $sql$,
+        search_level_column(level));
+    newest text := ' ORDER BY d.date DESC, d.id DESC LIMIT $9';
+    rest text := search_level_rest(query, level);
+    candidate record;
+    found integer := 0;
+    examined integer := 0;
+BEGIN
+    IF relaxed = query THEN
+        RETURN QUERY EXECUTE 'SELECT d.id ' || matching || rest || newest
+            USING query, k, municipality, topic, today, before_date, before_id, relaxed, wanted;
+        RETURN;
+    END IF;
+    FOR candidate IN EXECUTE
+        format('SELECT d.id, (d.%I @@ $1%s) AS matched ', search_level_column(level), rest)
+        || matching || newest
+        USING query, k, municipality, topic, today, before_date, before_id, relaxed, checked + 1
+    LOOP
+        examined := examined + 1;
+        IF examined > checked THEN
+            doc_id := NULL;  -- more documents with all the words than were checked
+            RETURN NEXT;
+            EXIT;
+        END IF;
+        IF candidate.matched THEN
+            doc_id := candidate.id;
+            RETURN NEXT;
+            found := found + 1;
+            EXIT WHEN found >= wanted;
+        END IF;
+    END LOOP;
+END
+$$;
