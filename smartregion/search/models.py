@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,17 +21,6 @@ from django.utils.translation import gettext_lazy as _
 # unaccent, so that "Straße" and "Strasse", "Ärzte" and "Aerzte"… share their lexemes ("strass",
 # "arzt").
 CONFIG = "german_unaccent"
-
-
-class Filtered(Func):
-    """The lexemes of a vector with the given weights (``ts_filter``), for the generated columns
-    of ``Document``: written into the DDL, without parameters."""
-
-    function = "ts_filter"
-    template = "%(function)s(%(expressions)s, '{%(weights)s}'::\"char\"[])"
-
-    def __init__(self, expression, weights: str):
-        super().__init__(expression, weights=",".join(weights), output_field=SearchVectorField())
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -54,14 +43,10 @@ class Document(models.Model):
     topic_ids = ArrayField(models.BigIntegerField(), default=list)
     # Weighted: A title, B teaser, C body or description, D organisation, venue or organiser.
     vector = SearchVectorField()
-    # The parts of the vector that decide the relevance (sql/ranking.sql): the title's lexemes,
-    # and the title's and the teaser's. Small, kept in the row (search migration 0005).
-    title_vector = models.GeneratedField(
-        expression=Filtered(F("vector"), "a"), output_field=SearchVectorField(), db_persist=True
-    )
-    lead_vector = models.GeneratedField(
-        expression=Filtered(F("vector"), "ab"), output_field=SearchVectorField(), db_persist=True
-    )
+    # The table has two more columns, for the relevance (sql/ranking.sql): title_vector and
+    # lead_vector, the lexemes of the title and of title and teaser, generated from `vector` by
+    # the database and kept in the row, with GIN indexes (search migration 0005). Only SQL
+    # reads them; as model fields, Django's checks would need the database to be reachable.
 
     objects = DocumentQuerySet.as_manager()
 
@@ -73,8 +58,6 @@ class Document(models.Model):
         ]
         indexes = [
             GinIndex(fields=["vector"], name="search_document_vector"),
-            GinIndex(fields=["title_vector"], name="search_document_title"),
-            GinIndex(fields=["lead_vector"], name="search_document_lead"),
             models.Index(fields=["kind", "-date", "-id"], name="search_document_kind_date"),
             models.Index(
                 fields=["kind", "municipality_id", "-date", "-id"],
