@@ -45,7 +45,9 @@ class Document(models.Model):
     vector = SearchVectorField()
     # The table has two more columns, for the relevance (sql/ranking.sql): title_vector and
     # lead_vector, the lexemes of the title and of title and teaser, generated from `vector` by
-    # the database and kept in the row, with GIN indexes (search migration 0005). Only SQL
+    # the database and kept in the row, with GIN indexes like the vector's (search migrations 0005,
+    # 0006).
+    # Only SQL
     # reads them; as model fields, Django's checks would need the database to be reachable.
 
     objects = DocumentQuerySet.as_manager()
@@ -57,7 +59,12 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_object"),
         ]
         indexes = [
-            GinIndex(fields=["vector"], name="search_document_vector"),
+            # The filters before the words (btree_gin): one index scan finds the matches of a
+            # kind within a municipality and a Themenfeld.
+            GinIndex(
+                fields=["kind", "municipality_id", "topic_ids", "vector"],
+                name="search_document_vector",
+            ),
             models.Index(fields=["kind", "-date", "-id"], name="search_document_kind_date"),
             models.Index(
                 fields=["kind", "municipality_id", "-date", "-id"],

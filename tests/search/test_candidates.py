@@ -168,3 +168,15 @@ def test_the_title_and_lead_columns_hold_the_parts_of_the_vector(posts):
     assert "'drohn':1A" in title and "'kurz':" in lead
     assert "drohn" not in other_title and "'drohn':" in other_lead  # in the teaser (B)
     assert "verwaltung" not in lead  # the body is neither
+
+
+def test_all_at_once_gives_up_when_there_are_more_matches_than_expected(posts):
+    sql = """
+        SELECT ids IS NULL, cardinality(ids)
+          FROM search_all_matches(search_query('Drohnen', NULL), 'post', NULL, NULL, %s, 3, %s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.localdate(), 100])
+        assert cursor.fetchone() == (False, 3)
+        cursor.execute(sql, [timezone.localdate(), 5])  # more than 5 mention drones
+        assert cursor.fetchone() == (True, None)

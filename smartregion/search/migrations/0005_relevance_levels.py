@@ -34,9 +34,10 @@ REVERSE_SQL = """
 DROP FUNCTION IF EXISTS search_level_index(tsquery, text, integer, bigint, bigint, date, integer, timestamptz, bigint, integer);
 DROP FUNCTION IF EXISTS search_level_matches(tsquery, text, integer, bigint, bigint, date, integer, numeric, text, integer, integer, integer);
 DROP FUNCTION IF EXISTS search_ranked(tsquery, text[], bigint, bigint, date, integer, text, integer, integer, integer, integer);
-DROP FUNCTION IF EXISTS search_all_matches(tsquery, text, bigint, bigint, date, integer);
+DROP FUNCTION IF EXISTS search_all_matches(tsquery, text, bigint, bigint, date, integer, integer);
 DROP FUNCTION IF EXISTS search_level_column(integer);
-DROP FUNCTION IF EXISTS search_level_rest(tsquery, integer);
+DROP FUNCTION IF EXISTS search_level_rest(integer);
+DROP FUNCTION IF EXISTS search_negated(tsquery);
 DROP FUNCTION IF EXISTS search_level(tsvector, tsvector, tsquery);
 DROP FUNCTION IF EXISTS search_public(timestamptz, date, bigint, bigint[], bigint, bigint, date);
 """

@@ -34,19 +34,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- What a match of the level's column (search_level_column()) must fulfil besides to be a match
--- at exactly `level`, as conditions on the row d, each beginning with AND, the query as $1: not
--- to be a match of a higher level; for a query with a negation ("Krise -Corona"), to match the
--- whole document as well (a title without "Corona" says nothing about the body).
-CREATE OR REPLACE FUNCTION search_level_rest(query tsquery, level integer) RETURNS text
+-- at exactly `level`: not to be a match of a higher level. Conditions on the small vectors of
+-- the row d, each beginning with AND, the query as $1.
+CREATE OR REPLACE FUNCTION search_level_rest(level integer) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE level
                WHEN 3 THEN ''
                WHEN 2 THEN ' AND NOT d.title_vector @@ $1'
                ELSE ' AND NOT d.title_vector @@ $1 AND NOT d.lead_vector @@ $1'
            END
-           || CASE WHEN level > 1 AND strpos(regexp_replace(query::text,
-                                                            '''(?:[^'']|'''')*''', '', 'g'), '!') > 0
-                   THEN ' AND d.vector @@ $1' ELSE '' END
+$$;
+
+-- Whether the query excludes words ("Krise -Corona"). A match of title or teaser must then match
+-- the whole document as well: a title without "Corona" says nothing about the body.
+CREATE OR REPLACE FUNCTION search_negated(query tsquery) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT strpos(regexp_replace(query::text, '''(?:[^'']|'''')*''', '', 'g'), '!') > 0
 $$;
 
 -- The column whose GIN index finds the matches of `level`.
@@ -58,15 +61,15 @@ $$;
 -- The best `wanted` public documents of each kind by relevance, with their level; a row with
 -- doc_id NULL says that a level had more matches than could be checked (phrases of very common
 -- words), and ends that kind. When the planner expects at most `few` matches within the filters
--- (rare words, narrow filters), all of them are ordered at once (search_all_matches()); else
--- level by level (search_level_matches(), which the arguments after `wanted` are for).
+-- (rare words, narrow filters), all of them are ordered at once (search_all_matches(); unless
+-- there are more than twice as many); else level by level (search_level_matches(), which the arguments after `wanted` are for).
 -- `strategy` 'all', 'walk' or 'index' forces one way, for the tests.
 CREATE OR REPLACE FUNCTION search_ranked(query tsquery, kinds text[], municipality bigint,
                                          topic bigint, today date, wanted integer,
                                          strategy text DEFAULT 'auto', walk integer DEFAULT 3000,
                                          longest_walk integer DEFAULT 30000,
                                          checked integer DEFAULT 1000,
-                                         few integer DEFAULT 5000)
+                                         few integer DEFAULT 2000)
 RETURNS TABLE (doc_kind text, doc_id bigint, doc_level integer)
 LANGUAGE plpgsql VOLATILE  -- only because it asks the planner for estimates (EXPLAIN)
 SET plan_cache_mode = force_custom_plan
@@ -77,6 +80,7 @@ DECLARE
     plan json;
     documents numeric;
     ids bigint[];
+    levels integer[];
     found integer;
     phrase boolean := search_relax(query) <> query;
 BEGIN
@@ -94,10 +98,14 @@ BEGIN
         END IF;
         IF strategy = 'all' OR (strategy = 'auto' AND NOT phrase
                                 AND (plan->0->'Plan'->>'Plan Rows')::numeric <= few) THEN
-            RETURN QUERY
-            SELECT k, a.doc_id, a.doc_level
-              FROM search_all_matches(query, k, municipality, topic, today, wanted) AS a;
-            CONTINUE;
+            -- At most twice as many as expected: else level by level after all.
+            SELECT a.ids, a.levels INTO ids, levels
+              FROM search_all_matches(query, k, municipality, topic, today, wanted,
+                                      CASE WHEN strategy = 'auto' THEN 2 * few END) AS a;
+            IF ids IS NOT NULL THEN
+                RETURN QUERY SELECT k, unnest(ids), unnest(levels);
+                CONTINUE;
+            END IF;
         END IF;
         EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1'
             INTO plan USING k;
@@ -120,28 +128,41 @@ $$;
 -- The best `wanted` public documents of kind `k` by relevance, from all their matches at once:
 -- the GIN index finds them without reading a vector (except to check phrases), the level comes
 -- from the title's and teaser's vectors in the row. The cost grows with the matches: for few.
+-- NULLs when there are more than `most` (the planner's estimate was wrong); NULL: no limit.
 CREATE OR REPLACE FUNCTION search_all_matches(query tsquery, k text, municipality bigint,
-                                              topic bigint, today date, wanted integer)
-RETURNS TABLE (doc_id bigint, doc_level integer)
+                                              topic bigint, today date, wanted integer,
+                                              most integer)
+RETURNS TABLE (ids bigint[], levels integer[])
 LANGUAGE plpgsql STABLE
 SET enable_seqscan = off
 SET enable_indexscan = off
 AS $$
+DECLARE
+    matches integer;
 BEGIN
-    -- EXECUTE: planned for the values. With a municipality, the (kind, municipality) index
-    -- narrows the matches; without, the kind is tested on what the GIN index finds, never by
-    -- its own index (which would have every vector of the kind read).
-    RETURN QUERY EXECUTE format($sql$
-        SELECT d.id, search_level(d.title_vector, d.lead_vector, $1)
-          FROM search_document d
-         WHERE d.vector @@ $1
-           AND d.kind%s = $2
-           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
-                             $3, $4, $5)
-         ORDER BY 2 DESC, d.date DESC, d.id DESC
-         LIMIT $6
-    $sql$, CASE WHEN municipality IS NULL THEN ' || ''''' ELSE '' END)
-    USING query, k, municipality, topic, today, wanted;
+    -- EXECUTE: planned for the values.
+    EXECUTE $sql$
+        WITH m AS (
+            SELECT d.id, d.date, search_level(d.title_vector, d.lead_vector, $1) AS level
+              FROM search_document d
+             WHERE d.vector @@ $1
+               AND d.kind = $2
+               AND search_public(d.visible_from, d.visible_until, d.municipality_id,
+                                 d.topic_ids, $3, $4, $5)
+             LIMIT $7
+        ), best AS (
+            SELECT * FROM m ORDER BY level DESC, date DESC, id DESC LIMIT $6
+        )
+        SELECT (SELECT count(*) FROM m),
+               ARRAY(SELECT id FROM best ORDER BY level DESC, date DESC, id DESC),
+               ARRAY(SELECT level FROM best ORDER BY level DESC, date DESC, id DESC)
+    $sql$ INTO matches, ids, levels
+    USING query, k, municipality, topic, today, wanted, most + 1;
+    IF matches > most THEN
+        ids := NULL;
+        levels := NULL;
+    END IF;
+    RETURN NEXT;
 END
 $$;
 
@@ -170,7 +191,9 @@ AS $$
 DECLARE
     relaxed tsquery := CASE WHEN level = 1 THEN search_relax(query) ELSE query END;
     phrase boolean := relaxed <> query;
-    rest text := search_level_rest(query, level);
+    condition text := search_level_rest(level) || format(' AND d.%I @@ $1', search_level_column(level))
+                      || CASE WHEN level > 1 AND search_negated(query)
+                              THEN ' AND d.vector @@ $1' ELSE '' END;
     estimate text := 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1 AND %I @@ $2';
     plan json;
     indexed numeric;  -- the rows the level's GIN index finds
@@ -202,14 +225,14 @@ BEGIN
     -- Row by row, so that the walk stops at the `wanted`th match, and the whole vector is read
     -- only for rows the cheaper tests (the title, the teaser) leave.
     FOR walked IN EXECUTE format($sql$
-        SELECT d.id, d.date, (TRUE%s AND d.%I @@ $1) AS matched
+        SELECT d.id, d.date, (TRUE%s) AS matched
           FROM search_document d
          WHERE d.kind = $2
            AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
                              $3, $4, $5)
          ORDER BY d.date DESC, d.id DESC
          LIMIT $6
-    $sql$, rest, search_level_column(level))
+    $sql$, condition)
     USING query, k, municipality, topic, today, walk_limit
     LOOP
         seen := seen + 1;
@@ -250,24 +273,28 @@ DECLARE
     matching text := format($sql$
         FROM search_document d
        WHERE d.%I @@ $8
-         AND d.kind || '' = $2  -- tested on what the GIN index finds, never by its own index
+         AND d.kind = $2
          AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
                            $3, $4, $5)
          AND ($6::timestamptz IS NULL OR (d.date, d.id) < ($6, $7)) $sql$,
         search_level_column(level));
     newest text := ' ORDER BY d.date DESC, d.id DESC LIMIT $9';
-    rest text := search_level_rest(query, level);
+    rest text := search_level_rest(level);
     candidate record;
     found integer := 0;
     examined integer := 0;
 BEGIN
-    IF relaxed = query THEN
+    IF relaxed = query AND NOT (level > 1 AND search_negated(query)) THEN
         RETURN QUERY EXECUTE 'SELECT d.id ' || matching || rest || newest
             USING query, k, municipality, topic, today, before_date, before_id, relaxed, wanted;
         RETURN;
     END IF;
+    -- A phrase (level 1) or an exclusion (levels 2, 3): the whole vector decides, read here one
+    -- row after the other, newest first, only for the rows that the small vectors leave.
     FOR candidate IN EXECUTE
-        format('SELECT d.id, (d.%I @@ $1%s) AS matched ', search_level_column(level), rest)
+        format('SELECT d.id, CASE WHEN TRUE%s%s THEN d.vector END AS vector ', rest,
+               CASE WHEN level > 1
+                    THEN format(' AND d.%I @@ $1', search_level_column(level)) ELSE '' END)
         || matching || newest
         USING query, k, municipality, topic, today, before_date, before_id, relaxed, checked + 1
     LOOP
@@ -277,7 +304,7 @@ BEGIN
             RETURN NEXT;
             EXIT;
         END IF;
-        IF candidate.matched THEN
+        IF candidate.vector @@ query THEN
             doc_id := candidate.id;
             RETURN NEXT;
             found := found + 1;
