@@ -38,6 +38,7 @@ DROP FUNCTION IF EXISTS search_all_matches(tsquery, text, bigint, bigint, date, 
 DROP FUNCTION IF EXISTS search_level_column(integer);
 DROP FUNCTION IF EXISTS search_level_rest(integer);
 DROP FUNCTION IF EXISTS search_negated(tsquery);
+DROP FUNCTION IF EXISTS search_operators(tsquery);
 DROP FUNCTION IF EXISTS search_level(tsvector, tsvector, tsquery);
 DROP FUNCTION IF EXISTS search_public(timestamptz, date, bigint, bigint[], bigint, bigint, date);
 """

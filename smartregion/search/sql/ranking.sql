@@ -45,11 +45,17 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
            END
 $$;
 
+-- The operators of a query, without its lexemes: '&', '|', '!', '<->' …
+CREATE OR REPLACE FUNCTION search_operators(query tsquery) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT regexp_replace(query::text, '''(?:[^'']|'''')*''', '', 'g')
+$$;
+
 -- Whether the query excludes words ("Krise -Corona"). A match of title or teaser must then match
 -- the whole document as well: a title without "Corona" says nothing about the body.
 CREATE OR REPLACE FUNCTION search_negated(query tsquery) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT strpos(regexp_replace(query::text, '''(?:[^'']|'''')*''', '', 'g'), '!') > 0
+    SELECT strpos(search_operators(query), '!') > 0
 $$;
 
 -- The column whose GIN index finds the matches of `level`.
@@ -107,8 +113,12 @@ BEGIN
                 CONTINUE;
             END IF;
         END IF;
-        EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1'
-            INTO plan USING k;
+        EXECUTE $sql$
+            EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
+             WHERE d.kind = $1
+               AND search_public(d.visible_from, d.visible_until, d.municipality_id,
+                                 d.topic_ids, $2, $3, $4)
+        $sql$ INTO plan USING k, municipality, topic, today;
         documents := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
         found := 0;
         FOR level IN REVERSE 3..1 LOOP
@@ -170,7 +180,7 @@ $$;
 -- cost that does not grow with the number of matches. What costs is reading vectors: the whole
 -- vector comes from the TOAST table, the title's and teaser's are in the row; the GIN index
 -- reads none, except to check phrases. From the planner's estimates (column statistics) of the
--- level's matches and of the kind's `documents` follows how many rows a walk along the newest
+-- level's matches and of the kind's `documents`, both within the filters, follows how many rows a walk along the newest
 -- would read to find `wanted` matches:
 --   * the GIN index of the level's column finds all its matches (search_level_index) when that
 --     reads fewer rows, counted at half, as it reads no vector;
@@ -194,25 +204,44 @@ DECLARE
     condition text := search_level_rest(level) || format(' AND d.%I @@ $1', search_level_column(level))
                       || CASE WHEN level > 1 AND search_negated(query)
                               THEN ' AND d.vector @@ $1' ELSE '' END;
-    estimate text := 'EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE kind = $1 AND %I @@ $2';
+    estimate text := $sql$
+        EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
+         WHERE d.kind = $1 AND d.%I @@ $2
+           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
+                             $3, $4, $5)
+    $sql$;
     plan json;
     indexed numeric;  -- the rows the level's GIN index finds
     matches numeric;  -- of these, the level's own
     expected numeric;
     walk_limit integer;
     walked record;
+    stretch integer;
     seen integer := 0;
     found integer := 0;
+    edge_date timestamptz;
+    edge_id bigint;
 BEGIN
-    EXECUTE format(estimate, search_level_column(level)) INTO plan USING k, relaxed;
+    EXECUTE format(estimate, search_level_column(level)) INTO plan
+        USING k, relaxed, municipality, topic, today;
     indexed := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
     matches := indexed;
     IF level < 3 THEN  -- less the higher level's
-        EXECUTE format(estimate, search_level_column(level + 1)) INTO plan USING k, query;
+        EXECUTE format(estimate, search_level_column(level + 1)) INTO plan
+            USING k, query, municipality, topic, today;
         matches := greatest(indexed - (plan->0->'Plan'->>'Plan Rows')::numeric, 1);
     END IF;
     expected := ceil(wanted * documents / matches);
-    IF strategy = 'index' OR (strategy = 'auto' AND indexed / 2 < expected) THEN
+    -- The GIN index when it finds fewer rows than the walk would read. At level 1 a walk reads
+    -- whole vectors, which the index does not, so its rows count at half. At levels 2 and 3 the
+    -- walk reads small vectors in date order, and a row the index finds costs about three; for
+    -- a query with OR (also from synonyms and spelling variants) a short walk comes first in
+    -- any case, as the planner's estimate of OR can be far off: how many matches the walk
+    -- meets tells how to go on.
+    IF strategy = 'index'
+       OR (strategy = 'auto' AND CASE WHEN level = 1 THEN indexed / 2 < expected
+                                      ELSE 3 * indexed < expected
+                                           AND strpos(search_operators(query), '|') = 0 END) THEN
         RETURN QUERY
         SELECT b.doc_id
           FROM search_level_index(query, k, level, municipality, topic, today, wanted, NULL,
@@ -220,36 +249,50 @@ BEGIN
         RETURN;
     END IF;
     walk_limit := CASE
-        WHEN strategy = 'walk' OR phrase THEN walk
+        WHEN strategy = 'walk' OR phrase OR (level > 1 AND 3 * indexed < expected) THEN walk
         ELSE least(longest_walk, greatest(walk, 2 * expected))::integer END;
-    -- Row by row, so that the walk stops at the `wanted`th match, and the whole vector is read
-    -- only for rows the cheaper tests (the title, the teaser) leave.
-    FOR walked IN EXECUTE format($sql$
-        SELECT d.id, d.date, (TRUE%s) AS matched
-          FROM search_document d
-         WHERE d.kind = $2
-           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
-                             $3, $4, $5)
-         ORDER BY d.date DESC, d.id DESC
-         LIMIT $6
-    $sql$, condition)
-    USING query, k, municipality, topic, today, walk_limit
     LOOP
-        seen := seen + 1;
-        IF walked.matched THEN
-            doc_id := walked.id;
-            RETURN NEXT;
-            found := found + 1;
-            EXIT WHEN found >= wanted;
+        -- Row by row, so that the walk stops at the `wanted`th match, and the whole vector is
+        -- read only for rows the cheaper tests (the title, the teaser) leave.
+        stretch := 0;
+        FOR walked IN EXECUTE format($sql$
+            SELECT d.id, d.date, (TRUE%s) AS matched
+              FROM search_document d
+             WHERE d.kind = $2
+               AND search_public(d.visible_from, d.visible_until, d.municipality_id,
+                                 d.topic_ids, $3, $4, $5)
+               AND ($7::timestamptz IS NULL OR (d.date, d.id) < ($7, $8))
+             ORDER BY d.date DESC, d.id DESC
+             LIMIT $6
+        $sql$, condition)
+        USING query, k, municipality, topic, today, walk_limit, edge_date, edge_id
+        LOOP
+            stretch := stretch + 1;
+            IF walked.matched THEN
+                doc_id := walked.id;
+                RETURN NEXT;
+                found := found + 1;
+                EXIT WHEN found >= wanted;
+            END IF;
+        END LOOP;
+        seen := seen + stretch;
+        IF found >= wanted OR stretch < walk_limit THEN
+            RETURN;  -- enough, or every document seen
         END IF;
+        edge_date := walked.date;
+        edge_id := walked.id;
+        -- Walking on at levels 2 and 3 as long as that is cheaper than the index, by the share
+        -- of matches seen so far ("Digitalisierung -Region" finds the first word in many
+        -- titles, the second in many bodies; none seen: few, the index).
+        EXIT WHEN strategy <> 'auto' OR level = 1 OR found = 0;
+        walk_limit := ceil(1.5 * (wanted - found) * seen / found);
+        EXIT WHEN walk_limit > 3 * found * documents / seen OR seen + walk_limit > 4 * longest_walk;
     END LOOP;
-    -- Too few found, and there are older documents than the walk saw: the rest from these.
-    IF found < wanted AND seen = walk_limit THEN
-        RETURN QUERY
-        SELECT b.doc_id
-          FROM search_level_index(query, k, level, municipality, topic, today, wanted - found,
-                                  walked.date, walked.id, checked) AS b;
-    END IF;
+    -- Too few found: the rest from the older documents than the walk saw.
+    RETURN QUERY
+    SELECT b.doc_id
+      FROM search_level_index(query, k, level, municipality, topic, today, wanted - found,
+                              edge_date, edge_id, checked) AS b;
 END
 $$;
 
