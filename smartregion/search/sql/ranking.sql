@@ -144,8 +144,12 @@ CREATE OR REPLACE FUNCTION search_all_matches(query tsquery, k text, municipalit
                                               most integer)
 RETURNS TABLE (ids bigint[], levels integer[])
 LANGUAGE plpgsql STABLE
+-- Bitmap scans only; and testing a row costs 20 times what the planner assumes by default (it
+-- may read the whole vector), so that the words are looked up in the index, not tested on
+-- every row of the kind.
 SET enable_seqscan = off
 SET enable_indexscan = off
+SET cpu_operator_cost = 0.05
 AS $$
 DECLARE
     matches integer;
@@ -307,8 +311,9 @@ CREATE OR REPLACE FUNCTION search_level_index(query tsquery, k text, level integ
                                               before_id bigint, checked integer)
 RETURNS TABLE (doc_id bigint)
 LANGUAGE plpgsql STABLE
-SET enable_seqscan = off
+SET enable_seqscan = off  -- as in search_all_matches()
 SET enable_indexscan = off
+SET cpu_operator_cost = 0.05
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
