@@ -31,7 +31,7 @@ DROP FUNCTION IF EXISTS search_candidates(tsquery, text[], bigint, bigint, date,
 """
 
 REVERSE_SQL = """
-DROP FUNCTION IF EXISTS search_level_index(tsquery, text, integer, bigint, bigint, date, integer, timestamptz, bigint, integer);
+DROP FUNCTION IF EXISTS search_level_index(tsquery, text, integer, bigint, bigint, date, integer, timestamptz, bigint, integer, integer);
 DROP FUNCTION IF EXISTS search_level_matches(tsquery, text, integer, bigint, bigint, date, integer, numeric, text, integer, integer, integer);
 DROP FUNCTION IF EXISTS search_ranked(tsquery, text[], bigint, bigint, date, integer, text, integer, integer, integer, integer);
 DROP FUNCTION IF EXISTS search_all_matches(tsquery, text, bigint, bigint, date, integer, integer);

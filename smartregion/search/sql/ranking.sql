@@ -89,6 +89,8 @@ DECLARE
     levels integer[];
     found integer;
     phrase boolean := search_relax(query) <> query;
+    lead numeric;
+    together boolean;
 BEGIN
     IF query IS NULL OR numnode(query) = 0 THEN
         RETURN;
@@ -121,7 +123,32 @@ BEGIN
         $sql$ INTO plan USING k, municipality, topic, today;
         documents := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
         found := 0;
+        -- A phrase's matches in titles and in teasers from one pass of the teaser's GIN index,
+        -- when the index is the way for them: it checks the phrase on every row it finds with
+        -- all the words, once for both levels instead of once for each.
+        together := false;
+        IF strategy IN ('auto', 'index') AND phrase AND NOT search_negated(query) THEN
+            EXECUTE $sql$
+                EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
+                 WHERE d.kind = $1 AND d.lead_vector @@ $2
+                   AND search_public(d.visible_from, d.visible_until, d.municipality_id,
+                                     d.topic_ids, $3, $4, $5)
+            $sql$ INTO plan USING k, query, municipality, topic, today;
+            lead := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+            together := strategy = 'index' OR 3 * lead < wanted * documents / lead;
+        END IF;
         FOR level IN REVERSE 3..1 LOOP
+            CONTINUE WHEN level = 2 AND together;
+            IF level = 3 AND together THEN
+                SELECT array_agg(b.doc_id), array_agg(b.doc_level) INTO ids, levels
+                  FROM search_level_index(query, k, 3, municipality, topic, today, wanted, NULL,
+                                          NULL, checked, 2) AS b;
+                ids := coalesce(ids, '{}');
+                RETURN QUERY SELECT k, unnest(ids), unnest(levels);
+                found := cardinality(ids);
+                EXIT WHEN found >= wanted;
+                CONTINUE;
+            END IF;
             ids := ARRAY(
                 SELECT m.doc_id
                   FROM search_level_matches(query, k, level, municipality, topic, today,
@@ -184,15 +211,17 @@ $$;
 -- cost that does not grow with the number of matches. What costs is reading vectors: the whole
 -- vector comes from the TOAST table, the title's and teaser's are in the row; the GIN index
 -- reads none, except to check phrases. From the planner's estimates (column statistics) of the
--- level's matches and of the kind's `documents`, both within the filters, follows how many rows a walk along the newest
--- would read to find `wanted` matches:
+-- level's matches and of the kind's `documents`, both within the filters, follows how many rows
+-- a walk along the newest would read to find `wanted` matches:
 --   * the GIN index of the level's column finds all its matches (search_level_index) when that
---     reads fewer rows, counted at half, as it reads no vector;
+--     reads fewer rows (at level 1 counted at half, as the walk reads whole vectors, at levels
+--     2 and 3 three times, as the index's rows come in no order);
 --   * otherwise walk the newest documents along the (kind, date) index and test them, stopping
 --     at `wanted` matches, after twice the expected length at most (between `walk` and
---     `longest_walk`; phrases, whose estimate is that of all their words: `walk`). Too few
---     found: the GIN index finds the rest among the older documents (phrases at level 1:
---     checked among the newest `checked` of the older documents that have all the words).
+--     `longest_walk`; phrases, whose estimate is that of all their words: `walk`); at levels 2
+--     and 3 on as long as the matches met say that is cheaper than the index. Too few found:
+--     the GIN index finds the rest among the older documents (phrases at level 1: checked
+--     among the newest `checked` of the older documents that have all the words).
 CREATE OR REPLACE FUNCTION search_level_matches(query tsquery, k text, level integer,
                                                 municipality bigint, topic bigint, today date,
                                                 wanted integer, documents numeric,
@@ -300,16 +329,18 @@ BEGIN
 END
 $$;
 
--- Matches at exactly `level` found with bitmap scans of the level's GIN index only, among the
--- documents older than (before_date, before_id) when given: a walk along the dates or a
--- sequential scan would read every vector. For phrases at level 1 the index finds the
--- documents with all the words, and the positions are checked for the newest `checked` of
--- them; a row (NULL) says that there were more.
+-- Matches at exactly `level` (and with `down_to` 2 at level 3: at levels 3 and 2, best first)
+-- found with bitmap scans of the level's GIN index only, among the documents older than
+-- (before_date, before_id) when given: a walk along the dates or a sequential scan would read
+-- every vector. For phrases at level 1 the index finds the documents with all the words, and
+-- the positions are checked for the newest `checked` of them; a row (NULL) says that there
+-- were more.
 CREATE OR REPLACE FUNCTION search_level_index(query tsquery, k text, level integer,
                                               municipality bigint, topic bigint, today date,
                                               wanted integer, before_date timestamptz,
-                                              before_id bigint, checked integer)
-RETURNS TABLE (doc_id bigint)
+                                              before_id bigint, checked integer,
+                                              down_to integer DEFAULT NULL)
+RETURNS TABLE (doc_id bigint, doc_level integer)
 LANGUAGE plpgsql STABLE
 SET enable_seqscan = off  -- as in search_all_matches()
 SET enable_indexscan = off
@@ -325,15 +356,22 @@ DECLARE
          AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
                            $3, $4, $5)
          AND ($6::timestamptz IS NULL OR (d.date, d.id) < ($6, $7)) $sql$,
-        search_level_column(level));
+        search_level_column(coalesce(down_to, level)));
     newest text := ' ORDER BY d.date DESC, d.id DESC LIMIT $9';
     rest text := search_level_rest(level);
     candidate record;
     found integer := 0;
     examined integer := 0;
 BEGIN
+    IF level = 3 AND down_to = 2 THEN  -- both levels, no exclusion (search_ranked())
+        RETURN QUERY EXECUTE
+            'SELECT d.id, CASE WHEN d.title_vector @@ $1 THEN 3 ELSE 2 END ' || matching
+            || ' ORDER BY 2 DESC, d.date DESC, d.id DESC LIMIT $9'
+            USING query, k, municipality, topic, today, before_date, before_id, relaxed, wanted;
+        RETURN;
+    END IF;
     IF relaxed = query AND NOT (level > 1 AND search_negated(query)) THEN
-        RETURN QUERY EXECUTE 'SELECT d.id ' || matching || rest || newest
+        RETURN QUERY EXECUTE format('SELECT d.id, %s ', level) || matching || rest || newest
             USING query, k, municipality, topic, today, before_date, before_id, relaxed, wanted;
         RETURN;
     END IF;
@@ -349,11 +387,13 @@ BEGIN
         examined := examined + 1;
         IF examined > checked THEN
             doc_id := NULL;  -- more documents with all the words than were checked
+            doc_level := level;
             RETURN NEXT;
             EXIT;
         END IF;
         IF candidate.vector @@ query THEN
             doc_id := candidate.id;
+            doc_level := level;
             RETURN NEXT;
             found := found + 1;
             EXIT WHEN found >= wanted;
