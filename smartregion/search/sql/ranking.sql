@@ -68,8 +68,9 @@ $$;
 -- doc_id NULL says that a level had more matches than could be checked (phrases of very common
 -- words), and ends that kind. When the planner expects at most `few` matches within the filters
 -- (rare words, narrow filters), all of them are ordered at once (search_all_matches(); unless
--- there are more than twice as many); else level by level (search_level_matches(), which the arguments after `wanted` are for).
--- `strategy` 'all', 'walk' or 'index' forces one way, for the tests.
+-- there are more than twice as many); else level by level (search_level_matches(), which the
+-- arguments after `wanted` are for). `strategy` 'all', 'walk' or 'index' forces one way, for
+-- the tests.
 CREATE OR REPLACE FUNCTION search_ranked(query tsquery, kinds text[], municipality bigint,
                                          topic bigint, today date, wanted integer,
                                          strategy text DEFAULT 'auto', walk integer DEFAULT 3000,
@@ -234,7 +235,8 @@ AS $$
 DECLARE
     relaxed tsquery := CASE WHEN level = 1 THEN search_relax(query) ELSE query END;
     phrase boolean := relaxed <> query;
-    condition text := search_level_rest(level) || format(' AND d.%I @@ $1', search_level_column(level))
+    condition text := search_level_rest(level)
+                      || format(' AND d.%I @@ $1', search_level_column(level))
                       || CASE WHEN level > 1 AND search_negated(query)
                               THEN ' AND d.vector @@ $1' ELSE '' END;
     estimate text := $sql$
