@@ -142,23 +142,9 @@ def _titles(client, query: str) -> list[str]:
         ("solution", "contact"),
     ],
 )
-def test_the_search_weights_the_sections(client, stronger, weaker):
-    """The same word in a section that counts more (Lösung and Tipps count as the teaser) ranks
-    its post first, even when the other post is newer (recency only breaks ties)."""
-    now = timezone.now()
-    texts = {section.field: FILLER for section in SECTIONS}
-    for title, field, age in (("Stärker", stronger, 5), ("Schwächer", weaker, 1)):
-        PostFactory(
-            title=title,
-            body="",
-            published_at=now - timedelta(hours=age),
-            **texts | {field: f"{FILLER} Zisterne."},
-        )
-    assert _titles(client, "Zisterne") == ["Stärker", "Schwächer"]
-
-
-@pytest.mark.parametrize(("older", "newer"), [("situation", "outcome"), ("outcome", "contact")])
-def test_the_other_sections_count_as_the_text_and_recency_decides(client, older, newer):
+def _two_posts(older: str, newer: str) -> None:
+    """„Älter“ with the word in the section ``older`` and „Neuer“, four hours newer, with it in
+    ``newer``; every other section filled with the same text."""
     now = timezone.now()
     texts = {section.field: FILLER for section in SECTIONS}
     for title, field, age in (("Älter", older, 5), ("Neuer", newer, 1)):
@@ -168,6 +154,18 @@ def test_the_other_sections_count_as_the_text_and_recency_decides(client, older,
             published_at=now - timedelta(hours=age),
             **texts | {field: f"{FILLER} Zisterne."},
         )
+
+
+def test_the_search_weights_the_sections(client, stronger, weaker):
+    """The same word in a section that counts more (Lösung and Tipps count as the teaser) ranks
+    its post first, even when the other post is newer (recency only breaks ties)."""
+    _two_posts(older=stronger, newer=weaker)
+    assert _titles(client, "Zisterne") == ["Älter", "Neuer"]
+
+
+@pytest.mark.parametrize(("older", "newer"), [("situation", "outcome"), ("outcome", "contact")])
+def test_the_other_sections_count_as_the_text_and_recency_decides(client, older, newer):
+    _two_posts(older=older, newer=newer)
     assert _titles(client, "Zisterne") == ["Neuer", "Älter"]
 
 

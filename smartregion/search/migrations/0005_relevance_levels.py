@@ -36,6 +36,7 @@ DROP FUNCTION IF EXISTS search_level_matches(tsquery, text, integer, bigint, big
 DROP FUNCTION IF EXISTS search_ranked(tsquery, text[], bigint, bigint, date, integer, text, integer, integer, integer, integer);
 DROP FUNCTION IF EXISTS search_all_matches(tsquery, text, bigint, bigint, date, integer, integer);
 DROP FUNCTION IF EXISTS search_level_column(integer);
+DROP FUNCTION IF EXISTS search_estimate(text, bigint, bigint, date, text, tsquery);
 DROP FUNCTION IF EXISTS search_level_rest(integer);
 DROP FUNCTION IF EXISTS search_negated(tsquery);
 DROP FUNCTION IF EXISTS search_operators(tsquery);

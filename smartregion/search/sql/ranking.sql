@@ -64,6 +64,30 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE level WHEN 3 THEN 'title_vector' WHEN 2 THEN 'lead_vector' ELSE 'vector' END
 $$;
 
+-- The planner's estimate of the public documents of kind `k` within the filters, and of those
+-- whose `column` matches the query when given (column statistics; at least 1). VOLATILE only
+-- because it runs EXPLAIN.
+CREATE OR REPLACE FUNCTION search_estimate(k text, municipality bigint, topic bigint,
+                                           today date, column_name text DEFAULT NULL,
+                                           query tsquery DEFAULT NULL)
+RETURNS numeric
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE format($sql$
+        EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
+         WHERE d.kind = $1
+           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
+                             $2, $3, $4) %s
+    $sql$, CASE WHEN column_name IS NULL THEN '' ELSE format('AND d.%I @@ $5', column_name) END)
+    INTO plan USING k, municipality, topic, today, query;
+    RETURN greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+END
+$$;
+
 -- The best `wanted` public documents of each kind by relevance, with their level; a row with
 -- doc_id NULL says that a level had more matches than could be checked (phrases of very common
 -- words), and ends that kind. When the planner expects at most `few` matches within the filters
@@ -84,7 +108,6 @@ AS $$
 DECLARE
     k text;
     level integer;
-    plan json;
     documents numeric;
     ids bigint[];
     levels integer[];
@@ -97,16 +120,9 @@ BEGIN
         RETURN;
     END IF;
     FOREACH k IN ARRAY kinds LOOP
-        IF strategy = 'auto' AND NOT phrase THEN
-            EXECUTE $sql$
-                EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
-                 WHERE d.kind = $1 AND d.vector @@ $2
-                   AND search_public(d.visible_from, d.visible_until, d.municipality_id,
-                                     d.topic_ids, $3, $4, $5)
-            $sql$ INTO plan USING k, query, municipality, topic, today;
-        END IF;
         IF strategy = 'all' OR (strategy = 'auto' AND NOT phrase
-                                AND (plan->0->'Plan'->>'Plan Rows')::numeric <= few) THEN
+                                AND search_estimate(k, municipality, topic, today, 'vector',
+                                                    query) <= few) THEN
             -- At most twice as many as expected: else level by level after all.
             SELECT a.ids, a.levels INTO ids, levels
               FROM search_all_matches(query, k, municipality, topic, today, wanted,
@@ -116,26 +132,14 @@ BEGIN
                 CONTINUE;
             END IF;
         END IF;
-        EXECUTE $sql$
-            EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
-             WHERE d.kind = $1
-               AND search_public(d.visible_from, d.visible_until, d.municipality_id,
-                                 d.topic_ids, $2, $3, $4)
-        $sql$ INTO plan USING k, municipality, topic, today;
-        documents := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+        documents := search_estimate(k, municipality, topic, today);
         found := 0;
         -- A phrase's matches in titles and in teasers from one pass of the teaser's GIN index,
         -- when the index is the way for them: it checks the phrase on every row it finds with
         -- all the words, once for both levels instead of once for each.
         together := false;
         IF strategy IN ('auto', 'index') AND phrase AND NOT search_negated(query) THEN
-            EXECUTE $sql$
-                EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
-                 WHERE d.kind = $1 AND d.lead_vector @@ $2
-                   AND search_public(d.visible_from, d.visible_until, d.municipality_id,
-                                     d.topic_ids, $3, $4, $5)
-            $sql$ INTO plan USING k, query, municipality, topic, today;
-            lead := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+            lead := search_estimate(k, municipality, topic, today, 'lead_vector', query);
             together := strategy = 'index' OR 3 * lead < wanted * documents / lead;
         END IF;
         FOR level IN REVERSE 3..1 LOOP
@@ -174,10 +178,11 @@ RETURNS TABLE (ids bigint[], levels integer[])
 LANGUAGE plpgsql STABLE
 -- Bitmap scans only; and testing a row costs 20 times what the planner assumes by default (it
 -- may read the whole vector), so that the words are looked up in the index, not tested on
--- every row of the kind.
+-- every row of the kind. No parallel workers: starting them costs more than a search takes.
 SET enable_seqscan = off
 SET enable_indexscan = off
 SET cpu_operator_cost = 0.05
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
     matches integer;
@@ -230,6 +235,7 @@ CREATE OR REPLACE FUNCTION search_level_matches(query tsquery, k text, level int
                                                 longest_walk integer, checked integer)
 RETURNS TABLE (doc_id bigint)
 LANGUAGE plpgsql VOLATILE
+SET max_parallel_workers_per_gather = 0  -- as in search_all_matches()
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
@@ -239,13 +245,6 @@ DECLARE
                       || format(' AND d.%I @@ $1', search_level_column(level))
                       || CASE WHEN level > 1 AND search_negated(query)
                               THEN ' AND d.vector @@ $1' ELSE '' END;
-    estimate text := $sql$
-        EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d
-         WHERE d.kind = $1 AND d.%I @@ $2
-           AND search_public(d.visible_from, d.visible_until, d.municipality_id, d.topic_ids,
-                             $3, $4, $5)
-    $sql$;
-    plan json;
     indexed numeric;  -- the rows the level's GIN index finds
     matches numeric;  -- of these, the level's own
     expected numeric;
@@ -257,14 +256,12 @@ DECLARE
     edge_date timestamptz;
     edge_id bigint;
 BEGIN
-    EXECUTE format(estimate, search_level_column(level)) INTO plan
-        USING k, relaxed, municipality, topic, today;
-    indexed := greatest((plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+    indexed := search_estimate(k, municipality, topic, today, search_level_column(level),
+                               relaxed);
     matches := indexed;
     IF level < 3 THEN  -- less the higher level's
-        EXECUTE format(estimate, search_level_column(level + 1)) INTO plan
-            USING k, query, municipality, topic, today;
-        matches := greatest(indexed - (plan->0->'Plan'->>'Plan Rows')::numeric, 1);
+        matches := greatest(indexed - search_estimate(k, municipality, topic, today,
+                                                      search_level_column(level + 1), query), 1);
     END IF;
     expected := ceil(wanted * documents / matches);
     -- The GIN index when it finds fewer rows than the walk would read. At level 1 a walk reads
@@ -347,6 +344,7 @@ LANGUAGE plpgsql STABLE
 SET enable_seqscan = off  -- as in search_all_matches()
 SET enable_indexscan = off
 SET cpu_operator_cost = 0.05
+SET max_parallel_workers_per_gather = 0
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
