@@ -133,15 +133,6 @@ def _titles(client, query: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", title).strip() for title in titles]
 
 
-@pytest.mark.parametrize(
-    ("stronger", "weaker"),
-    [
-        ("solution", "situation"),
-        ("tips", "situation"),
-        ("tips", "outcome"),
-        ("solution", "contact"),
-    ],
-)
 def _two_posts(older: str, newer: str) -> None:
     """„Älter“ with the word in the section ``older`` and „Neuer“, four hours newer, with it in
     ``newer``; every other section filled with the same text."""
@@ -156,6 +147,15 @@ def _two_posts(older: str, newer: str) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("stronger", "weaker"),
+    [
+        ("solution", "situation"),
+        ("tips", "situation"),
+        ("tips", "outcome"),
+        ("solution", "contact"),
+    ],
+)
 def test_the_search_weights_the_sections(client, stronger, weaker):
     """The same word in a section that counts more (Lösung and Tipps count as the teaser) ranks
     its post first, even when the other post is newer (recency only breaks ties)."""
