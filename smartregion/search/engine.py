@@ -84,6 +84,14 @@ class Candidates:
         return bool(self.more)
 
 
+def _ranked_rows(sql: str, query: Query, kinds, municipality_id, topic_id, limit) -> list:
+    """The rows of CANDIDATES_SQL or EXHAUSTIVE_SQL, which take the same parameters."""
+    params = [query.searched, query.variant, kinds, municipality_id, topic_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, timezone.localdate(), limit])
+        return cursor.fetchall()
+
+
 def candidates(
     query: Query, *, kinds: Iterable[str], municipality_id=None, topic_id=None
 ) -> Candidates:
@@ -91,18 +99,7 @@ def candidates(
     kinds = [str(kind) for kind in kinds]
     if not query or not kinds:
         return Candidates(hits=[])
-    params = [
-        query.searched,
-        query.variant,
-        kinds,
-        municipality_id,
-        topic_id,
-        timezone.localdate(),
-        CANDIDATES + 1,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, params)
-        rows = cursor.fetchall()
+    rows = _ranked_rows(CANDIDATES_SQL, query, kinds, municipality_id, topic_id, CANDIDATES + 1)
     per_kind: dict[str, list[Hit]] = {}
     more = set()
     for kind, object_id, date, municipality, topics, level, doc_id in rows:
@@ -148,18 +145,8 @@ def exhaustive(
     kinds = [str(kind) for kind in kinds]
     if not query or not kinds:
         return []
-    params = [
-        query.searched,
-        query.variant,
-        kinds,
-        municipality_id,
-        topic_id,
-        timezone.localdate(),
-        limit,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(EXHAUSTIVE_SQL, params)
-        return [(kind, object_id) for kind, object_id in cursor.fetchall()]
+    rows = _ranked_rows(EXHAUSTIVE_SQL, query, kinds, municipality_id, topic_id, limit)
+    return [(kind, object_id) for kind, object_id in rows]
 
 
 def facet_counts(result: Candidates) -> dict[str, Counter]:
